@@ -1,0 +1,149 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Settings } from './config/settings.ts';
+import { isProviderAllowed } from './config/settings.ts';
+import { adminErrorBody, GatewayError } from './core/errors.ts';
+import { newRequestId } from './core/ids.ts';
+import { adminGuard } from './http/admin/admin-auth.ts';
+import { registerAdminRoutes } from './http/admin/admin-routes.ts';
+import { registerHealthRoutes } from './http/health-routes.ts';
+import type { RequestContext } from './http/http-types.ts';
+import { Metrics } from './http/metrics.ts';
+import { sendJson } from './http/reply.ts';
+import { Router } from './http/router.ts';
+import { Catalog } from './resources/catalog.ts';
+import type { Vault } from './secrets/vault.ts';
+import { type ConfigChangeNotifier, InProcessChangeNotifier } from './snapshot/change-notifier.ts';
+import { SnapshotHolder } from './snapshot/snapshot-holder.ts';
+import type { Store } from './store/store.ts';
+
+export interface AppDeps {
+  settings: Settings;
+  store: Store;
+  vault: Vault;
+  log: Logger;
+  notifier?: ConfigChangeNotifier;
+}
+
+export interface App {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  catalog: Catalog;
+  snapshots: SnapshotHolder;
+  close(): Promise<void>;
+}
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+const CONFIG_POLL_MS = 1000;
+
+function routeGroup(path: string): string {
+  if (path.startsWith('/api/')) return 'admin';
+  if (path === '/healthz' || path === '/readyz' || path === '/metrics') return 'health';
+  return 'other';
+}
+
+/** Builds the gateway with no import-time side effects; `main.ts` gives it a socket. */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { settings, store, vault, log } = deps;
+  const notifier = deps.notifier ?? new InProcessChangeNotifier();
+  const snapshots = await SnapshotHolder.load(store, vault, log);
+  const unsubscribe = notifier.subscribe((version) => {
+    if (version !== snapshots.current.version) {
+      snapshots.refresh().catch((error: unknown) => log.error({ err: error }, 'config refresh failed'));
+    }
+  });
+  snapshots.startPolling(CONFIG_POLL_MS);
+
+  const catalog = new Catalog({
+    store,
+    vault,
+    isProviderAllowed: (provider) => isProviderAllowed(settings, provider),
+    onChange: async () => {
+      await snapshots.refresh();
+      await notifier.publish(snapshots.current.version);
+    },
+  });
+
+  const metrics = new Metrics();
+  const router = new Router();
+  registerHealthRoutes(router, { store, snapshots, metrics });
+  registerAdminRoutes(router, catalog, adminGuard(settings.adminToken));
+
+  function fail(ctx: RequestContext, error: unknown): void {
+    const gatewayError =
+      error instanceof GatewayError
+        ? error
+        : new GatewayError('internal', `internal error (request ${ctx.requestId})`);
+    if (!(error instanceof GatewayError))
+      ctx.log.error({ err: error, req_id: ctx.requestId }, 'unhandled error');
+    if (ctx.res.headersSent) {
+      ctx.res.destroy();
+      return;
+    }
+    sendJson(ctx.res, gatewayError.status, adminErrorBody(gatewayError), gatewayError.headers);
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const startedAt = performance.now();
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const incomingId = req.headers['x-request-id'];
+    const requestId =
+      typeof incomingId === 'string' && REQUEST_ID_PATTERN.test(incomingId) ? incomingId : newRequestId();
+    res.setHeader('x-request-id', requestId);
+    const ctx: RequestContext = {
+      req,
+      res,
+      requestId,
+      path,
+      query: new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1)),
+      params: {},
+      log,
+      startedAt,
+    };
+    res.once('close', () => {
+      const group = routeGroup(path);
+      metrics.countRequest(group, res.statusCode);
+      if (group !== 'health') {
+        log.info(
+          {
+            req_id: requestId,
+            method: req.method,
+            path,
+            status: res.statusCode,
+            duration_ms: Math.round((performance.now() - startedAt) * 100) / 100,
+          },
+          'request',
+        );
+      }
+    });
+
+    const match = router.match(req.method ?? 'GET', path);
+    if (match === null) {
+      fail(ctx, new GatewayError('not_found', `no route for ${req.method} ${path}`));
+      return;
+    }
+    if (match === 'method_not_allowed') {
+      fail(ctx, new GatewayError('method_not_allowed', `method ${req.method} is not allowed on ${path}`));
+      return;
+    }
+    ctx.params = match.params;
+    try {
+      const result = match.handler(ctx);
+      if (result instanceof Promise) result.catch((error: unknown) => fail(ctx, error));
+    } catch (error) {
+      fail(ctx, error);
+    }
+  }
+
+  return {
+    handle,
+    catalog,
+    snapshots,
+    async close() {
+      snapshots.stopPolling();
+      unsubscribe();
+      await notifier.close();
+    },
+  };
+}

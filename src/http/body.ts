@@ -1,0 +1,30 @@
+import type { IncomingMessage } from 'node:http';
+import { GatewayError } from '../core/errors.ts';
+
+/** Reads the whole body, refusing more than `limit` bytes (413) without buffering past it. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) throw tooLarge(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge(limit);
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+function tooLarge(limit: number): GatewayError {
+  return new GatewayError('payload_too_large', `request body is larger than the limit of ${limit} bytes`);
+}
+
+export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const body = await readBody(req, limit);
+  if (body.length === 0) throw new GatewayError('invalid_request', 'request body is empty; expected JSON');
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new GatewayError('invalid_request', `request body is not valid JSON: ${(error as Error).message}`);
+  }
+}

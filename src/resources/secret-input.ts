@@ -1,0 +1,113 @@
+import { GatewayError, invalidField } from '../core/errors.ts';
+import { findProvider, PROVIDER_NAMES, type ProviderSpec } from '../providers/registry.ts';
+import {
+  isObject,
+  type JsonObject,
+  optionalString,
+  rejectUnknownFields,
+  requireName,
+  requireObject,
+  requireString,
+} from './fields.ts';
+
+export interface SecretValue {
+  api_key?: string;
+}
+
+export interface SecretInput {
+  name: string;
+  provider: string;
+  value: SecretValue;
+  auth_config: Record<string, string>;
+}
+
+export interface SecretPatch {
+  name?: string;
+  value?: SecretValue;
+  auth_config?: Record<string, string>;
+}
+
+export type ProviderPolicy = (provider: string) => boolean;
+
+const SECRET_FIELDS = ['name', 'provider', 'value', 'auth_config'] as const;
+
+export function requireProvider(body: JsonObject, isAllowed: ProviderPolicy): ProviderSpec {
+  const name = requireString(body, 'provider');
+  const spec = findProvider(name);
+  if (!spec)
+    throw invalidField('provider', `unknown provider '${name}' (known: ${PROVIDER_NAMES.join(', ')})`);
+  if (!isAllowed(name)) {
+    throw invalidField('provider', `provider '${name}' is not allowed here (SWITCHYARD_ALLOWED_PROVIDERS)`);
+  }
+  return spec;
+}
+
+function parseValue(raw: unknown, provider: ProviderSpec): SecretValue {
+  const value = requireObject(raw, 'value');
+  rejectUnknownFields(value, ['api_key'], 'value.');
+  const apiKey = optionalString(value, 'api_key', 'value.');
+  if (apiKey === undefined && provider.apiKeyRequired) throw invalidField('value.api_key', 'is required');
+  return apiKey === undefined ? {} : { api_key: apiKey };
+}
+
+function parseAuthConfig(raw: unknown, provider: ProviderSpec): Record<string, string> {
+  const config = raw === undefined ? {} : requireObject(raw, 'auth_config');
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (typeof value !== 'string') throw invalidField(`auth_config.${key}`, 'must be a string');
+    result[key] = value;
+  }
+  for (const field of provider.authConfig) {
+    if (field.required && !result[field.name]) {
+      throw invalidField(`auth_config.${field.name}`, `is required for provider '${provider.name}'`);
+    }
+  }
+  const base = result['api_base'];
+  if (base !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(base);
+    } catch {
+      throw invalidField('auth_config.api_base', 'must be an absolute http(s) URL');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw invalidField('auth_config.api_base', 'must be an absolute http(s) URL');
+    }
+    result['api_base'] = base.replace(/\/+$/, '');
+  }
+  return result;
+}
+
+export function parseSecretInput(body: unknown, isAllowed: ProviderPolicy): SecretInput {
+  const input = requireObject(body, 'body');
+  rejectUnknownFields(input, SECRET_FIELDS);
+  const name = requireName(input);
+  const provider = requireProvider(input, isAllowed);
+  if (input['value'] === undefined && provider.apiKeyRequired) throw invalidField('value', 'is required');
+  return {
+    name,
+    provider: provider.name,
+    value: input['value'] === undefined ? {} : parseValue(input['value'], provider),
+    auth_config: parseAuthConfig(input['auth_config'], provider),
+  };
+}
+
+export function parseSecretPatch(body: unknown, currentProvider: string): SecretPatch {
+  const input = requireObject(body, 'body');
+  rejectUnknownFields(input, SECRET_FIELDS);
+  if (input['provider'] !== undefined && input['provider'] !== currentProvider) {
+    throw invalidField('provider', 'cannot be changed; create a new secret for another provider');
+  }
+  const provider = findProvider(currentProvider);
+  if (!provider)
+    throw new GatewayError('internal', `stored secret has unknown provider '${currentProvider}'`);
+  const patch: SecretPatch = {};
+  if (input['name'] !== undefined) patch.name = requireName(input);
+  if (input['value'] !== undefined) patch.value = parseValue(input['value'], provider);
+  if (input['auth_config'] !== undefined) patch.auth_config = parseAuthConfig(input['auth_config'], provider);
+  return patch;
+}
+
+export function isSecretValue(value: unknown): value is SecretValue {
+  return isObject(value) && (value['api_key'] === undefined || typeof value['api_key'] === 'string');
+}
