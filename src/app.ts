@@ -123,8 +123,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       fail(ctx, new GatewayError('not_found', `no route for ${req.method} ${path}`));
       return;
     }
-    if (match === 'method_not_allowed') {
-      fail(ctx, new GatewayError('method_not_allowed', `method ${req.method} is not allowed on ${path}`));
+    if ('allowed' in match) {
+      const allow = match.allowed.join(', ');
+      fail(
+        ctx,
+        new GatewayError(
+          'method_not_allowed',
+          `method ${req.method} is not allowed on ${path} (allowed: ${allow})`,
+          {
+            headers: { allow },
+          },
+        ),
+      );
       return;
     }
     ctx.params = match.params;

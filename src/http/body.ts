@@ -25,6 +25,15 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
   try {
     return JSON.parse(body.toString('utf8'));
   } catch (error) {
-    throw new GatewayError('invalid_request', `request body is not valid JSON: ${(error as Error).message}`);
+    throw new GatewayError('invalid_request', `request body is not valid JSON (${jsonErrorPosition(error)})`);
   }
+}
+
+/** Where JSON.parse gave up, without the snippet of the body V8 quotes (it may hold a secret). */
+export function jsonErrorPosition(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  const position = /position (\d+)/.exec(message)?.[1];
+  if (position !== undefined) return `syntax error at byte ${position}`;
+  if (/Unexpected end of JSON input/.test(message)) return 'unexpected end of input';
+  return 'syntax error';
 }

@@ -12,6 +12,11 @@ export interface RouteMatch {
   params: Record<string, string>;
 }
 
+/** The path exists but not for this method: the methods it does take, for `Allow`. */
+export interface MethodNotAllowed {
+  allowed: string[];
+}
+
 /**
  * Exact paths are one map lookup; patterns (`/api/v1/secrets/{ref}`) are tried in the order
  * they were added. A `{name}` segment matches one path segment.
@@ -19,12 +24,12 @@ export interface RouteMatch {
 export class Router {
   readonly #exact = new Map<string, Handler>();
   readonly #patterns: PatternRoute[] = [];
-  readonly #knownPaths = new Set<string>();
+  readonly #exactMethods = new Map<string, string[]>();
 
   on(method: string, path: string, handler: Handler): this {
     if (!path.includes('{')) {
       this.#exact.set(`${method} ${path}`, handler);
-      this.#knownPaths.add(path);
+      this.#exactMethods.set(path, [...(this.#exactMethods.get(path) ?? []), method]);
       return this;
     }
     const names: string[] = [];
@@ -43,23 +48,28 @@ export class Router {
     return this;
   }
 
-  match(method: string, path: string): RouteMatch | 'method_not_allowed' | null {
+  /** Null when nothing matches; a path segment with broken percent-encoding matches nothing. */
+  match(method: string, path: string): RouteMatch | MethodNotAllowed | null {
     const exact = this.#exact.get(`${method} ${path}`);
     if (exact) return { handler: exact, params: {} };
-    let pathMatched = this.#knownPaths.has(path);
+    const allowed = [...(this.#exactMethods.get(path) ?? [])];
     for (const route of this.#patterns) {
       const found = route.pattern.exec(path);
       if (!found) continue;
       if (route.method !== method) {
-        pathMatched = true;
+        allowed.push(route.method);
         continue;
       }
       const params: Record<string, string> = {};
-      route.names.forEach((name, i) => {
-        params[name] = decodeURIComponent(found[i + 1]!);
-      });
+      for (const [i, name] of route.names.entries()) {
+        try {
+          params[name] = decodeURIComponent(found[i + 1]!);
+        } catch {
+          return null;
+        }
+      }
       return { handler: route.handler, params };
     }
-    return pathMatched ? 'method_not_allowed' : null;
+    return allowed.length > 0 ? { allowed } : null;
   }
 }

@@ -4,6 +4,8 @@ import { GatewayError, invalidField } from '../core/errors.ts';
 export type JsonObject = Record<string, unknown>;
 
 const NAME_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+/** A name shaped like a server-made id would be shadowed by that id in `{ref}` lookups. */
+const ID_SHAPED = /^[a-z]+_[0-9a-z]{24}$/;
 
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -43,6 +45,8 @@ export function requireName(body: JsonObject, key = 'name'): string {
   if (!NAME_PATTERN.test(name)) {
     throw invalidField(key, 'must be 1-128 characters of letters, digits, dot, underscore or hyphen');
   }
+  if (ID_SHAPED.test(name))
+    throw invalidField(key, 'must not look like a server-made id (prefix_ + 24 characters)');
   return name;
 }
 

@@ -53,14 +53,21 @@ describe('switchyard apply', () => {
     const result = await runCli(['apply', '-f', bad], dbUrl, env({ TEST_OPENAI_KEY: 'sk-one-1234567890' }));
     assert.equal(result.code, 1);
     assert.match(result.stderr, /models\[1\]: model_name: must be a string/);
-    const dry = await runCli(['apply', '-f', file, '--dry-run'], dbUrl, env({ TEST_OPENAI_KEY: 'sk-one-1234567890' }));
+    const dry = await runCli(
+      ['apply', '-f', file, '--dry-run'],
+      dbUrl,
+      env({ TEST_OPENAI_KEY: 'sk-one-1234567890' }),
+    );
     assert.match(dry.stdout, /would have created 5, changed 0, unchanged 0/);
   });
 
   it('names an unset environment variable', async () => {
     const result = await runCli(['apply', '-f', file], dbUrl, env());
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /secrets\[0\]\.value\.api_key: environment variable TEST_OPENAI_KEY is not set/);
+    assert.match(
+      result.stderr,
+      /secrets\[0\]\.value\.api_key: environment variable TEST_OPENAI_KEY is not set/,
+    );
   });
 
   it('refuses unknown top-level keys', async () => {

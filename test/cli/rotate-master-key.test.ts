@@ -38,7 +38,10 @@ describe('switchyard rotate-master-key', () => {
     });
     try {
       assert.deepEqual(during.app.snapshots.current.problems, []);
-      assert.equal(during.app.snapshots.current.credentialsBySecretName.get('s1')?.apiKey, 'sk-ant-rotate-1-1234567890');
+      assert.equal(
+        during.app.snapshots.current.credentialsBySecretName.get('s1')?.apiKey,
+        'sk-ant-rotate-1-1234567890',
+      );
 
       const refused = await runCli(['rotate-master-key'], dbUrl, { SWITCHYARD_MASTER_KEY: '' });
       assert.equal(refused.code, 2);
@@ -74,7 +77,10 @@ describe('switchyard rotate-master-key', () => {
   });
 
   it('reports secrets a gateway cannot decrypt instead of failing to start', async () => {
-    const stranger = await startGateway({ SWITCHYARD_DATABASE_URL: dbUrl, SWITCHYARD_MASTER_KEY: newMasterKey() });
+    const stranger = await startGateway({
+      SWITCHYARD_DATABASE_URL: dbUrl,
+      SWITCHYARD_MASTER_KEY: newMasterKey(),
+    });
     try {
       assert.equal(stranger.app.snapshots.current.problems.length, 3);
       assert.match(stranger.app.snapshots.current.problems[0]!, /neither SWITCHYARD_MASTER_KEY nor/);

@@ -70,12 +70,16 @@ describe('vault', () => {
     const dir = mkdtempSync(join(tmpdir(), 'switchyard-key-'));
     try {
       const warnings: string[] = [];
-      const first = loadVault({ masterKey: null, previousMasterKeys: [], dataDir: dir }, (m) => warnings.push(m));
+      const first = loadVault({ masterKey: null, previousMasterKeys: [], dataDir: dir }, (m) =>
+        warnings.push(m),
+      );
       const file = join(dir, 'master.key');
       assert.equal(statSync(file).mode & 0o777, 0o600);
       assert.equal(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64').length, 32);
       assert.match(warnings[0]!, /SWITCHYARD_MASTER_KEY is not set: generated/);
-      const second = loadVault({ masterKey: null, previousMasterKeys: [], dataDir: dir }, (m) => warnings.push(m));
+      const second = loadVault({ masterKey: null, previousMasterKeys: [], dataDir: dir }, (m) =>
+        warnings.push(m),
+      );
       assert.equal(second.currentKeyId, first.currentKeyId);
       assert.match(warnings[1]!, /using the development master key/);
     } finally {

@@ -59,7 +59,10 @@ function halfSentRequest(url: string, body: string) {
   const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
     const req = request(
       `${url}/api/v1/secrets`,
-      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => {
@@ -94,7 +97,11 @@ describe('the server process', () => {
 
     const inflight = halfSentRequest(
       proc.url,
-      JSON.stringify({ name: 'during-shutdown', provider: 'openai', value: { api_key: 'sk-inflight-1234567890' } }),
+      JSON.stringify({
+        name: 'during-shutdown',
+        provider: 'openai',
+        value: { api_key: 'sk-inflight-1234567890' },
+      }),
     );
     await sleep(100);
     proc.child.kill('SIGTERM');
@@ -124,6 +131,9 @@ describe('the server process', () => {
   });
 
   it('refuses to start with a broken setting and says which', async () => {
-    await assert.rejects(startProcess({ SWITCHYARD_PORT: 'eighty' }), /SWITCHYARD_PORT: expected a whole number/);
+    await assert.rejects(
+      startProcess({ SWITCHYARD_PORT: 'eighty' }),
+      /SWITCHYARD_PORT: expected a whole number/,
+    );
   });
 });

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GatewayError } from '../../src/core/errors.ts';
 import { newId } from '../../src/core/ids.ts';
-import type { EndpointRecord, ModelRecord, SecretRecord } from '../../src/store/records.ts';
 import { openStore } from '../../src/store/open-store.ts';
+import type { EndpointRecord, ModelRecord, SecretRecord } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
 import { runCli } from '../support/cli.ts';
 import { createTestDatabase } from '../support/postgres.ts';
@@ -43,7 +43,13 @@ function endpoint(name: string, targets: EndpointRecord['targets']): EndpointRec
   return {
     id: newId('ep'),
     name,
-    policy: { routing: 'first', fallback: null, retry: { attempts: 2 }, timeouts: null, usage_tracking: true },
+    policy: {
+      routing: 'first',
+      fallback: null,
+      retry: { attempts: 2 },
+      timeouts: null,
+      usage_tracking: true,
+    },
     targets,
     createdAt: now(),
     updatedAt: now(),
@@ -60,7 +66,10 @@ const backends: Backend[] = [
     name: 'sqlite',
     async open() {
       const dir = mkdtempSync(join(tmpdir(), 'switchyard-store-'));
-      return { url: `sqlite:${join(dir, 'store.db')}`, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+      return {
+        url: `sqlite:${join(dir, 'store.db')}`,
+        cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+      };
     },
   },
   {
@@ -120,7 +129,8 @@ for (const backend of backends) {
       await store.write((w) => w.insertSecret(secret('taken')));
       await assert.rejects(
         store.write((w) => w.insertSecret(secret('taken'))),
-        (error: unknown) => error instanceof GatewayError && error.code === 'conflict' && /taken/.test(error.message),
+        (error: unknown) =>
+          error instanceof GatewayError && error.code === 'conflict' && /taken/.test(error.message),
       );
     });
 
@@ -165,7 +175,10 @@ for (const backend of backends) {
       assert.deepEqual(await store.read((r) => r.endpointsUsingModel(b.id)), ['ep-1']);
       assert.deepEqual(await store.read((r) => r.modelsUsingSecret(s.id)), ['ep-a', 'ep-b']);
 
-      const replaced = { ...e, targets: [{ modelId: b.id, role: 'primary' as const, weight: 0.5, order: 2 }] };
+      const replaced = {
+        ...e,
+        targets: [{ modelId: b.id, role: 'primary' as const, weight: 0.5, order: 2 }],
+      };
       await store.write((w) => w.updateEndpoint(replaced));
       assert.deepEqual(await store.read((r) => r.findEndpoint(e.id)), replaced);
       assert.deepEqual(await store.read((r) => r.endpointsUsingModel(a.id)), []);
@@ -215,7 +228,9 @@ for (const backend of backends) {
         await w.insertSecret(s);
         await w.insertModel(m);
         for (let i = 0; i < 4; i++) {
-          await w.insertEndpoint(endpoint(`paged-ep-${i}`, [{ modelId: m.id, role: 'primary', weight: i, order: null }]));
+          await w.insertEndpoint(
+            endpoint(`paged-ep-${i}`, [{ modelId: m.id, role: 'primary', weight: i, order: null }]),
+          );
         }
       });
       const pages = [];

@@ -12,7 +12,11 @@ export interface CliResult {
 }
 
 /** Runs the real `switchyard` bin in a child process with the given database. */
-export function runCli(args: string[], databaseUrl: string, env: Record<string, string> = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: REPO_ROOT,
