@@ -89,7 +89,7 @@ for (const backend of backends) {
 
     before(async () => {
       ({ url, cleanup } = await backend.open());
-      store = openStore(url);
+      store = await openStore(url);
       assert.deepEqual(await store.migrate(), [1]);
     });
 
@@ -103,7 +103,7 @@ for (const backend of backends) {
       try {
         const results = await Promise.all([runCli(['migrate'], fresh.url), runCli(['migrate'], fresh.url)]);
         for (const result of results) assert.equal(result.code, 0, result.stderr);
-        const check = openStore(fresh.url);
+        const check = await openStore(fresh.url);
         assert.deepEqual(await check.migrate(), []);
         assert.equal(await check.configVersion(), 0);
         await check.close();
