@@ -116,7 +116,7 @@ describe('a running gateway sees changes made by another process', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('within a second of `switchyard apply`', async () => {
+  it('through the config-version poll (every second), without a restart', async () => {
     const file = join(dir, 'switchyard.yaml');
     writeFileSync(file, DOCUMENT);
     const result = await runCli(['apply', '-f', file], gw.settings.databaseUrl, {
@@ -126,7 +126,8 @@ describe('a running gateway sees changes made by another process', () => {
     assert.equal(result.code, 0, result.stderr);
     const appliedAt = Date.now();
     while (!gw.app.snapshots.current.endpoints.has('chat')) {
-      assert.ok(Date.now() - appliedAt < 1500, 'the snapshot did not pick up the change in time');
+      // The poll runs every second; the bound is loose so a loaded machine does not fail it.
+      assert.ok(Date.now() - appliedAt < 5000, 'the snapshot never picked up the change');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const chat = gw.app.snapshots.current.endpoints.get('chat')!;
