@@ -6,11 +6,14 @@ import { adminErrorBody, GatewayError } from './core/errors.ts';
 import { newRequestId } from './core/ids.ts';
 import { adminGuard } from './http/admin/admin-auth.ts';
 import { registerAdminRoutes } from './http/admin/admin-routes.ts';
+import { dialectForPath, registerDataRoutes, sendDataError } from './http/data-routes.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
 import type { RequestContext } from './http/http-types.ts';
 import { Metrics } from './http/metrics.ts';
 import { sendJson } from './http/reply.ts';
 import { Router } from './http/router.ts';
+import { DataPlane } from './pipeline/passthrough.ts';
+import { MemoryRecordSink, type RequestRecordSink } from './pipeline/request-record.ts';
 import { Catalog } from './resources/catalog.ts';
 import type { Vault } from './secrets/vault.ts';
 import { type ConfigChangeNotifier, InProcessChangeNotifier } from './snapshot/change-notifier.ts';
@@ -23,12 +26,17 @@ export interface AppDeps {
   vault: Vault;
   log: Logger;
   notifier?: ConfigChangeNotifier;
+  /** Where each data-plane request's record goes (usage, attempts, timings). */
+  sink?: RequestRecordSink;
+  /** Upstream silence before a stream keepalive (tests shorten it). */
+  keepaliveMs?: number;
 }
 
 export interface App {
   handle(req: IncomingMessage, res: ServerResponse): void;
   catalog: Catalog;
   snapshots: SnapshotHolder;
+  sink: RequestRecordSink;
   close(): Promise<void>;
 }
 
@@ -38,6 +46,7 @@ const CONFIG_POLL_MS = 1000;
 function routeGroup(path: string): string {
   if (path.startsWith('/api/')) return 'admin';
   if (path === '/healthz' || path === '/readyz' || path === '/metrics') return 'health';
+  if (path.startsWith('/v1') || path.startsWith('/gateway/')) return 'data';
   return 'other';
 }
 
@@ -67,8 +76,22 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const router = new Router();
   registerHealthRoutes(router, { store, snapshots, metrics });
   registerAdminRoutes(router, catalog, adminGuard(settings.adminToken));
+  const sink = deps.sink ?? new MemoryRecordSink();
+  const dataPlane = new DataPlane({
+    settings,
+    snapshots,
+    sink,
+    log,
+    ...(deps.keepaliveMs === undefined ? {} : { keepaliveMs: deps.keepaliveMs }),
+  });
+  registerDataRoutes(router, { settings, dataPlane, snapshots, log });
 
   function fail(ctx: RequestContext, error: unknown): void {
+    const dialect = dialectForPath(ctx.path);
+    if (dialect) {
+      sendDataError(ctx, dialect, error, log);
+      return;
+    }
     const gatewayError =
       error instanceof GatewayError
         ? error
@@ -150,6 +173,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     handle,
     catalog,
     snapshots,
+    sink,
     async close() {
       snapshots.stopPolling();
       unsubscribe();

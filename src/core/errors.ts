@@ -98,21 +98,56 @@ export class GatewayError extends Error {
   /** The request field at fault, when there is one (OpenAI's `param`). */
   readonly param: string | undefined;
   readonly headers: Readonly<Record<string, string>>;
+  readonly #status: number | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { param?: string; headers?: Record<string, string> } = {},
+    options: { param?: string; headers?: Record<string, string>; status?: number } = {},
   ) {
     super(message);
     this.name = 'GatewayError';
     this.code = code;
     this.param = options.param;
     this.headers = options.headers ?? {};
+    this.#status = options.status;
   }
 
+  /** The table's status, unless the error relays an upstream's own status. */
   get status(): number {
-    return ERROR_TABLE[this.code].status;
+    return this.#status ?? ERROR_TABLE[this.code].status;
+  }
+}
+
+/** The table entry closest to an upstream status, for errors whose body must be rewritten. */
+export function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400:
+    case 422:
+      return 'invalid_request';
+    case 401:
+      return 'unauthorized';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not_found';
+    case 405:
+      return 'method_not_allowed';
+    case 409:
+      return 'conflict';
+    case 413:
+      return 'payload_too_large';
+    case 429:
+      return 'rate_limited';
+    case 502:
+      return 'upstream_unreachable';
+    case 503:
+    case 529:
+      return 'unavailable';
+    case 504:
+      return 'upstream_timeout';
+    default:
+      return status >= 500 ? 'internal' : 'invalid_request';
   }
 }
 

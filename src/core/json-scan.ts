@@ -135,7 +135,7 @@ export interface Splice {
 /** Applies non-overlapping splices in one copy. */
 export function applySplices(buf: Uint8Array, splices: readonly Splice[]): Buffer {
   if (splices.length === 0) return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  const ordered = [...splices].sort((a, b) => a.start - b.start);
+  const ordered = [...splices].sort((a, b) => a.start - b.start || a.end - b.end);
   const parts: Uint8Array[] = [];
   let at = 0;
   for (const splice of ordered) {

@@ -79,6 +79,7 @@ export function buildSnapshot(rows: SnapshotRows, vault: Vault, cache: DecryptCa
     endpoints.set(endpoint.name, {
       id: endpoint.id,
       name: endpoint.name,
+      createdAt: endpoint.createdAt,
       policy: endpoint.policy,
       primaries,
       fallbacks: fallbacks.map((f) => f.model),

@@ -25,6 +25,7 @@ export interface ModelTarget {
 export interface RoutedEndpoint {
   id: string;
   name: string;
+  createdAt: string;
   policy: EndpointPolicy;
   primaries: readonly { model: ModelTarget; weight: number }[];
   /** In fallback order. */

@@ -7,7 +7,8 @@ import type { Store } from './store.ts';
  * PostgreSQL driver (and `pg`, ~9 MB of RSS) is loaded only when it is used.
  */
 export async function openStore(databaseUrl: string): Promise<Store> {
-  if (databaseUrl.startsWith('sqlite:')) return new SqlStore(new SqliteDriver(databaseUrl.slice('sqlite:'.length)));
+  if (databaseUrl.startsWith('sqlite:'))
+    return new SqlStore(new SqliteDriver(databaseUrl.slice('sqlite:'.length)));
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const { PostgresDriver } = await import('./postgres-driver.ts');
     return new SqlStore(new PostgresDriver(databaseUrl));

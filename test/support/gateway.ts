@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { type App, buildApp } from '../../src/app.ts';
+import { type App, type AppDeps, buildApp } from '../../src/app.ts';
 import { loadSettings, type Settings } from '../../src/config/settings.ts';
 import { listen } from '../../src/http/server.ts';
 import { createLogger } from '../../src/logging/logger.ts';
@@ -37,7 +37,10 @@ export function newMasterKey(): string {
 }
 
 /** A real gateway on 127.0.0.1:0 with its own SQLite file (or the given database URL). */
-export async function startGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startGateway(
+  env: Record<string, string> = {},
+  extra: Pick<AppDeps, 'sink' | 'keepaliveMs'> = {},
+): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const settings = loadSettings({
     SWITCHYARD_DATA_DIR: dir,
@@ -54,7 +57,7 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Te
   });
   const log = createLogger(settings.logLevel, sink);
   const { store, vault } = await openRuntime(settings, log);
-  const app = await buildApp({ settings, store, vault, log });
+  const app = await buildApp({ settings, store, vault, log, ...extra });
   const running = await listen(app, '127.0.0.1', 0, log);
 
   async function call(

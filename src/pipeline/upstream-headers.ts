@@ -1,0 +1,27 @@
+/** Provider response headers a client may rely on (rate limits, retry hints, the provider's request id). */
+export function relayedHeaders(upstream: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in upstream) {
+    if (
+      name === 'retry-after' ||
+      name === 'retry-after-ms' ||
+      name === 'request-id' ||
+      name.startsWith('x-ratelimit-') ||
+      name.startsWith('anthropic-ratelimit-') ||
+      name.startsWith('openai-')
+    ) {
+      out[name] = upstream[name]!;
+    }
+  }
+  if (upstream['x-request-id']) out['x-upstream-request-id'] = upstream['x-request-id'];
+  return out;
+}
+
+/** A short, tag-free excerpt of a non-JSON error body, for the client's error message. */
+export function bodyExcerpt(text: string): string {
+  const plain = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return plain.length > 200 ? `${plain.slice(0, 200)}...` : plain;
+}

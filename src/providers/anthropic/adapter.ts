@@ -1,0 +1,26 @@
+import type { ProviderAdapter } from '../adapter.ts';
+import { usageFromMember } from '../body-usage.ts';
+import { messagesStreamTap } from './stream-tap.ts';
+import { messagesUsage } from './usage.ts';
+
+export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
+
+/** Anthropic Messages: `x-api-key`, and `anthropic-version` defaulted when the client sends none. */
+export const anthropicAdapter: ProviderAdapter = {
+  supports: (operation) => operation === 'messages' || operation === 'count_tokens',
+  bodyModel: () => 'replace',
+  protocolHeaders: ['anthropic-version', 'anthropic-beta'],
+  upstream({ operation, target, apiKey, protocolHeaders }) {
+    const headers: Record<string, string> = {
+      'anthropic-version': DEFAULT_ANTHROPIC_VERSION,
+      ...protocolHeaders,
+      'content-type': 'application/json',
+    };
+    if (apiKey) headers['x-api-key'] = apiKey;
+    const path = operation === 'count_tokens' ? '/v1/messages/count_tokens' : '/v1/messages';
+    return { url: `${target.apiBase}${path}`, headers };
+  },
+  usageFromBody: (operation, body) =>
+    operation === 'messages' ? usageFromMember(body, 'usage', messagesUsage) : null,
+  streamTap: () => messagesStreamTap(),
+};
