@@ -44,12 +44,18 @@ function skipString(buf: Uint8Array, at: number): number {
   }
 }
 
-/** The offset just past the value starting at `at`; -1 if it is malformed. */
+const LITERAL = /^(?:true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)$/;
+
+/**
+ * The offset just past the value starting at `at`; -1 if it is malformed. Nested values are
+ * checked for balanced, matching brackets only: callers that need a full grammar check
+ * parse the document as well.
+ */
 function skipValue(buf: Uint8Array, at: number): number {
   const first = buf[at];
   if (first === QUOTE) return skipString(buf, at);
   if (first === OPEN_BRACE || first === OPEN_BRACKET) {
-    let depth = 0;
+    const open: number[] = [];
     let i = at;
     while (i < buf.length) {
       const byte = buf[i]!;
@@ -58,10 +64,11 @@ function skipValue(buf: Uint8Array, at: number): number {
         if (i === -1) return -1;
         continue;
       }
-      if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
+      if (byte === OPEN_BRACE || byte === OPEN_BRACKET) open.push(byte);
       else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
-        depth--;
-        if (depth === 0) return i + 1;
+        const expected = open.pop() === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET;
+        if (byte !== expected) return -1;
+        if (open.length === 0) return i + 1;
       }
       i++;
     }
@@ -73,17 +80,29 @@ function skipValue(buf: Uint8Array, at: number): number {
     if (byte === COMMA || byte === CLOSE_BRACE || byte === CLOSE_BRACKET || isSpace(byte)) break;
     i++;
   }
-  return i === at ? -1 : i;
+  if (i === at || !LITERAL.test(decoder.decode(buf.subarray(at, i)))) return -1;
+  return i;
 }
 
 const decoder = new TextDecoder();
 
-/** The members of the object at `start` (default: the document's top level); null if it is not a well-formed object. */
-export function objectMembers(buf: Uint8Array, start = skipSpace(buf, 0)): Member[] | null {
+/**
+ * The members of the object at `start` (default: the document's top level, which must then
+ * be followed by nothing but whitespace); null if it is not a well-formed object.
+ */
+export function objectMembers(buf: Uint8Array, start?: number): Member[] | null {
+  const at = start ?? skipSpace(buf, 0);
+  const scanned = scanObject(buf, at);
+  if (!scanned) return null;
+  if (start === undefined && skipSpace(buf, scanned.end) !== buf.length) return null;
+  return scanned.members;
+}
+
+function scanObject(buf: Uint8Array, start: number): { members: Member[]; end: number } | null {
   if (buf[start] !== OPEN_BRACE) return null;
   const members: Member[] = [];
   let at = skipSpace(buf, start + 1);
-  if (buf[at] === CLOSE_BRACE) return members;
+  if (buf[at] === CLOSE_BRACE) return { members, end: at + 1 };
   for (;;) {
     if (buf[at] !== QUOTE) return null;
     const keyEnd = skipString(buf, at);
@@ -101,7 +120,7 @@ export function objectMembers(buf: Uint8Array, start = skipSpace(buf, 0)): Membe
     if (valueEnd === -1) return null;
     members.push({ key, keyStart: at, valueStart, valueEnd });
     at = skipSpace(buf, valueEnd);
-    if (buf[at] === CLOSE_BRACE) return members;
+    if (buf[at] === CLOSE_BRACE) return { members, end: at + 1 };
     if (buf[at] !== COMMA) return null;
     at = skipSpace(buf, at + 1);
   }

@@ -138,6 +138,7 @@ export function registerDataRoutes(router: Router, deps: DataRouteDeps): void {
             `method '${method || target}' is not served; use generateContent or streamGenerateContent`,
           );
         }
+        ctx.res.setHeader('x-switchyard-endpoint', endpoint);
         const operation: Operation = method === 'streamGenerateContent' ? 'stream_generate' : 'generate';
         await forward(ctx, operation, () => endpoint, {
           apiVersion,
@@ -152,6 +153,7 @@ export function registerDataRoutes(router: Router, deps: DataRouteDeps): void {
     '/gateway/{endpoint}/mlflow/invocations',
     guarded('openai', async (ctx) => {
       const endpoint = ctx.params['endpoint']!;
+      ctx.res.setHeader('x-switchyard-endpoint', endpoint);
       const body = await readBody(ctx.req, settings.maxBodyBytes);
       const shape = readRequestShape(body);
       const hasMessages = findMember(shape.members, 'messages') !== undefined;

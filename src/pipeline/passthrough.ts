@@ -58,6 +58,17 @@ export interface DataRequest {
   insertModel?: boolean;
 }
 
+/** Some providers label a JSON error body with another content type (Gemini: text/event-stream). */
+function isJsonDocument(bytes: Uint8Array): boolean {
+  if (bytes.length === 0 || bytes.length > 1024 * 1024) return false;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    return typeof value === 'object' && value !== null;
+  } catch {
+    return false;
+  }
+}
+
 const ANTHROPIC_PING = 'event: ping\ndata: {"type": "ping"}\n\n';
 const DEFAULT_KEEPALIVE_MS = 10_000;
 
@@ -284,7 +295,7 @@ export class DataPlane {
     const contentType = upstream.headers['content-type'] ?? '';
     const headers = relayedHeaders(upstream.headers);
 
-    if (!contentType.includes('json')) {
+    if (!contentType.includes('json') && !isJsonDocument(bytes)) {
       const status = upstream.status < 400 ? 502 : upstream.status;
       const message = `${target.provider.displayName} answered ${upstream.status} with ${contentType || 'no content type'}, not JSON: ${bodyExcerpt(Buffer.from(bytes).toString('utf8'))}`;
       const error = new GatewayError(codeForStatus(status), message, { status, headers });
@@ -310,7 +321,7 @@ export class DataPlane {
     this.#timingHeaders(res, request, record);
     res.writeHead(upstream.status, {
       ...headers,
-      'content-type': contentType,
+      'content-type': contentType || 'application/json',
       'content-length': bytes.byteLength,
     });
     res.end(bytes);
@@ -333,7 +344,7 @@ export class DataPlane {
       'x-accel-buffering': 'no',
     });
     res.flushHeaders();
-    const tap = adapter.streamTap(request.operation, { withholdInjectedUsage: options.injectedUsage });
+    const tap = adapter.streamTap(request.operation, { undoInjectedUsage: options.injectedUsage });
     const streamStart = performance.now();
     let outcome: RelayOutcome;
     if (options.isSse) {

@@ -49,7 +49,8 @@ export async function relaySse(
   const forward = (frames: SseFrame[]): string => {
     let out = '';
     for (const frame of frames) {
-      if (frame.type === 'comment' || tap.event(frame)) out += frame.raw;
+      if (frame.type === 'comment') out += frame.raw;
+      else out += tap.event(frame) ?? '';
     }
     return out;
   };

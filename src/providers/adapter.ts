@@ -37,5 +37,5 @@ export interface ProviderAdapter {
   readonly protocolHeaders: readonly string[];
   upstream(input: UpstreamCallInput): UpstreamCall;
   usageFromBody(operation: Operation, body: Uint8Array): Usage | null;
-  streamTap(operation: Operation, options: { withholdInjectedUsage: boolean }): StreamTap;
+  streamTap(operation: Operation, options: { undoInjectedUsage: boolean }): StreamTap;
 }

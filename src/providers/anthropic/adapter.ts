@@ -10,7 +10,7 @@ export const anthropicAdapter: ProviderAdapter = {
   supports: (operation) => operation === 'messages' || operation === 'count_tokens',
   bodyModel: () => 'replace',
   protocolHeaders: ['anthropic-version', 'anthropic-beta'],
-  upstream({ operation, target, apiKey, protocolHeaders }) {
+  upstream({ operation, target, apiKey, protocolHeaders, query }) {
     const headers: Record<string, string> = {
       'anthropic-version': DEFAULT_ANTHROPIC_VERSION,
       ...protocolHeaders,
@@ -18,7 +18,10 @@ export const anthropicAdapter: ProviderAdapter = {
     };
     if (apiKey) headers['x-api-key'] = apiKey;
     const path = operation === 'count_tokens' ? '/v1/messages/count_tokens' : '/v1/messages';
-    return { url: `${target.apiBase}${path}`, headers };
+    // The SDK's beta client marks its calls with ?beta=true; it is kept, other query keys are not.
+    const beta = query.get('beta');
+    const suffix = beta === null ? '' : `?beta=${encodeURIComponent(beta)}`;
+    return { url: `${target.apiBase}${path}${suffix}`, headers };
   },
   usageFromBody: (operation, body) =>
     operation === 'messages' ? usageFromMember(body, 'usage', messagesUsage) : null,

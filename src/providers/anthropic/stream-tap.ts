@@ -51,7 +51,7 @@ export function messagesStreamTap(): StreamTap {
           complete = true;
           break;
       }
-      return true;
+      return event.raw;
     },
     usage: () => usage,
     complete: () => complete,

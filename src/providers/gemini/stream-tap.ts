@@ -20,7 +20,7 @@ export function generateStreamTap(): StreamTap {
         parsed = null;
       }
       if (data.includes('"finishReason"') || data.startsWith('{"error"')) complete = true;
-      return true;
+      return event.raw;
     },
     usage() {
       if (parsed === null && lastWithUsage !== null) {

@@ -16,8 +16,8 @@ export function openaiUsageFromBody(operation: Operation, body: Uint8Array) {
   return usageFromMember(body, 'usage', operation === 'responses' ? responsesUsage : chatUsage);
 }
 
-export function openaiStreamTap(operation: Operation, options: { withholdInjectedUsage: boolean }) {
-  return operation === 'responses' ? responsesStreamTap() : chatStreamTap(options.withholdInjectedUsage);
+export function openaiStreamTap(operation: Operation, options: { undoInjectedUsage: boolean }) {
+  return operation === 'responses' ? responsesStreamTap() : chatStreamTap(options.undoInjectedUsage);
 }
 
 /** OpenAI and every OpenAI-compatible server: `{api_base}/chat/completions`, Bearer auth. */

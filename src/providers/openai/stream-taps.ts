@@ -11,31 +11,40 @@ function parse(data: string): unknown {
   }
 }
 
+const NULL_USAGE = [',"usage":null', ', "usage": null'];
+
+/** The chunk as it would be without include_usage: its trailing `"usage":null` member removed. */
+function withoutNullUsage(raw: string): string {
+  for (const member of NULL_USAGE) {
+    const at = raw.lastIndexOf(member);
+    if (at !== -1) return raw.slice(0, at) + raw.slice(at + member.length);
+  }
+  return raw;
+}
+
 /**
- * Chat completion chunks. Usage comes in a final chunk with `choices: []`; when the gateway
- * added `stream_options.include_usage` itself, that chunk is withheld so the client gets
- * the stream it asked for.
+ * Chat completion chunks. With include_usage, every chunk carries `"usage":null` and a final
+ * chunk with `choices: []` carries the usage; when the gateway asked for it on the client's
+ * behalf, both are taken back out so the client gets the stream it asked for.
  */
-export function chatStreamTap(withholdUsageChunk: boolean): StreamTap {
+export function chatStreamTap(undoInjectedUsage: boolean): StreamTap {
   let usage: Usage | null = null;
   let complete = false;
   return {
     event(event: SseEvent) {
       const data = event.data;
-      if (data === '[DONE]') {
+      if (data === '[DONE]' || data.startsWith('{"error"')) {
         complete = true;
-        return true;
+        return event.raw;
       }
-      if (data.startsWith('{"error"')) {
-        complete = true;
-        return true;
+      if (!data.includes('"usage":{') && !data.includes('"usage": {')) {
+        return undoInjectedUsage ? withoutNullUsage(event.raw) : event.raw;
       }
-      if (!data.includes('"usage":{') && !data.includes('"usage": {')) return true;
       const chunk = parse(data);
       const found = chatUsage(field(chunk, 'usage'));
       if (found) usage = found;
       const choices = field(chunk, 'choices');
-      return !(withholdUsageChunk && Array.isArray(choices) && choices.length === 0);
+      return undoInjectedUsage && Array.isArray(choices) && choices.length === 0 ? null : event.raw;
     },
     usage: () => usage,
     complete: () => complete,
@@ -56,7 +65,7 @@ export function responsesStreamTap(): StreamTap {
         if (name !== 'error')
           usage = responsesUsage(field(field(parse(event.data), 'response'), 'usage')) ?? usage;
       }
-      return true;
+      return event.raw;
     },
     usage: () => usage,
     complete: () => complete,
