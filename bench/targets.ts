@@ -1,0 +1,84 @@
+// The systems under test. Each one starts (in its own process, pinned to the target CPU)
+// in front of the fake upstream and says where clients reach it, which pid to account CPU
+// and memory to, and what clients put in `model`. To add one (a peer gateway, say), append
+// to TARGETS.
+
+import { join } from 'node:path';
+import { readyPort, spawnNode, stopChild, waitForMessage } from './procs.ts';
+import { BENCH_ENDPOINT, BENCH_MODEL_NAME, startSwitchyard } from './switchyard.ts';
+import type { TargetInfo } from './workloads.ts';
+
+export interface StartContext {
+  /** `http://127.0.0.1:PORT` of the fake upstream. */
+  upstreamUrl: string;
+  upstreamPid: number;
+  /** CPU for target processes; `undefined`: unpinned. */
+  cpu: number | undefined;
+  /** Where a target may write its logs. */
+  logDir: string;
+}
+
+export interface RunningTarget extends TargetInfo {
+  url: string;
+  /** The process whose CPU time and peak RSS are reported for this target. */
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export interface TargetSpec {
+  name: string;
+  description: string;
+  start(ctx: StartContext): Promise<RunningTarget>;
+}
+
+const THIN_PROXY = new URL('./thin-proxy.ts', import.meta.url).pathname;
+
+export const TARGETS: readonly TargetSpec[] = [
+  {
+    name: 'direct',
+    description: 'the load generator straight to the fake upstream (CPU and RSS are the upstream’s)',
+    start: async (ctx) => ({
+      name: 'direct',
+      model: BENCH_MODEL_NAME,
+      url: ctx.upstreamUrl,
+      pid: ctx.upstreamPid,
+      stop: async () => {},
+    }),
+  },
+  {
+    name: 'thin-proxy',
+    description: 'bench/thin-proxy.ts: node:http + one undici Agent, forwards without parsing',
+    start: async (ctx) => {
+      const child = spawnNode([THIN_PROXY, '--upstream', ctx.upstreamUrl], {
+        cpu: ctx.cpu,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      const port = await waitForMessage(child, readyPort, 'thin proxy');
+      return {
+        name: 'thin-proxy',
+        model: BENCH_MODEL_NAME,
+        url: `http://127.0.0.1:${port}`,
+        pid: child.pid!,
+        stop: () => stopChild(child),
+      };
+    },
+  },
+  {
+    name: 'switchyard',
+    description: `Switchyard (src/main.ts), SQLite in a temp dir, endpoint "${BENCH_ENDPOINT}" -> the fake upstream`,
+    start: async (ctx) => {
+      const sy = await startSwitchyard({
+        upstreamUrl: ctx.upstreamUrl,
+        cpu: ctx.cpu,
+        logFile: join(ctx.logDir, 'switchyard.log'),
+      });
+      return {
+        name: 'switchyard',
+        model: BENCH_ENDPOINT,
+        url: sy.url,
+        pid: sy.pid,
+        stop: () => stopChild(sy.child),
+      };
+    },
+  },
+];
