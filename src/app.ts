@@ -40,6 +40,8 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** Shared by every request without a query string; nothing writes to it. */
+const NO_QUERY = new URLSearchParams();
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 const CONFIG_POLL_MS = 1000;
 
@@ -119,7 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       res,
       requestId,
       path,
-      query: new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1)),
+      query: queryAt === -1 ? NO_QUERY : new URLSearchParams(url.slice(queryAt + 1)),
       params: {},
       log,
       startedAt,

@@ -30,6 +30,14 @@ export function newId(prefix: string): string {
   return `${prefix}_${time}${seq}${tail}`;
 }
 
+const REQUEST_ID_PREFIX = `req_${randomBytes(6).toString('hex')}`;
+let requestCounter = 0;
+
+/**
+ * Unique per process (a random prefix) and per request (a counter): no entropy is drawn on
+ * the request path. Request ids identify, they do not authorise.
+ */
 export function newRequestId(): string {
-  return `req_${randomBytes(12).toString('hex')}`;
+  requestCounter = (requestCounter + 1) % Number.MAX_SAFE_INTEGER;
+  return `${REQUEST_ID_PREFIX}${requestCounter.toString(36).padStart(8, '0')}`;
 }

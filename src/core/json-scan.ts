@@ -126,6 +126,20 @@ function scanObject(buf: Uint8Array, start: number): { members: Member[]; end: n
   }
 }
 
+/** The value after the `:` that follows offset `at` (just past a key), parsed; undefined if malformed. */
+export function valueAt(buf: Uint8Array, at: number): unknown {
+  const colon = skipSpace(buf, at);
+  if (buf[colon] !== COLON) return undefined;
+  const start = skipSpace(buf, colon + 1);
+  const end = skipValue(buf, start);
+  if (end === -1) return undefined;
+  try {
+    return JSON.parse(decoder.decode(buf.subarray(start, end)));
+  } catch {
+    return undefined;
+  }
+}
+
 export function findMember(members: readonly Member[], key: string): Member | undefined {
   // The last occurrence wins, as in JSON.parse.
   for (let i = members.length - 1; i >= 0; i--) if (members[i]!.key === key) return members[i];

@@ -68,8 +68,12 @@ export function sendDataError(ctx: RequestContext, dialect: Dialect, error: unkn
     return;
   }
   const res = ctx.res;
+  const duration = (performance.now() - ctx.startedAt).toFixed(1);
   if (!res.hasHeader('x-switchyard-attempts')) res.setHeader('x-switchyard-attempts', '0');
-  res.setHeader('x-switchyard-duration-ms', (performance.now() - ctx.startedAt).toFixed(1));
+  // Before any upstream call the whole duration is the gateway's own; after one, the
+  // pipeline has already set the overhead from its record.
+  if (!res.hasHeader('x-switchyard-overhead-ms')) res.setHeader('x-switchyard-overhead-ms', duration);
+  res.setHeader('x-switchyard-duration-ms', duration);
   const headers: Record<string, string> = { ...failure.headers };
   // Stop reading a body we refused for its size instead of draining it.
   if (failure.code === 'payload_too_large') headers['connection'] = 'close';

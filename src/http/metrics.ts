@@ -1,11 +1,15 @@
 /** Prometheus counters kept in process; `render()` is the text exposition format. */
 export class Metrics {
-  readonly #requests = new Map<string, number>();
+  readonly #requests = new Map<string, Map<number, number>>();
   readonly #startedAt = Date.now();
 
   countRequest(route: string, status: number): void {
-    const key = `route="${route}",status="${status}"`;
-    this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
+    let byStatus = this.#requests.get(route);
+    if (!byStatus) {
+      byStatus = new Map();
+      this.#requests.set(route, byStatus);
+    }
+    byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
   }
 
   render(extra: Record<string, number>): string {
@@ -13,8 +17,11 @@ export class Metrics {
       '# HELP switchyard_http_requests_total HTTP requests served, by route group and status.',
       '# TYPE switchyard_http_requests_total counter',
     ];
-    for (const [labels, count] of this.#requests)
-      lines.push(`switchyard_http_requests_total{${labels}} ${count}`);
+    for (const [route, byStatus] of this.#requests) {
+      for (const [status, count] of byStatus) {
+        lines.push(`switchyard_http_requests_total{route="${route}",status="${status}"} ${count}`);
+      }
+    }
     const memory = process.memoryUsage();
     const gauges: Record<string, number> = {
       switchyard_uptime_seconds: (Date.now() - this.#startedAt) / 1000,

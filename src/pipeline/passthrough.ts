@@ -216,8 +216,6 @@ export class DataPlane {
       durationMs: 0,
       upstreamMs: 0,
     };
-    res.setHeader('x-switchyard-model', target.name);
-    res.setHeader('x-switchyard-attempts', '1');
 
     const sentAt = performance.now();
     let upstream: UpstreamResponse;
@@ -236,6 +234,7 @@ export class DataPlane {
       const failure = this.#transportFailure(error, target);
       attempt.error = failure.message;
       this.#finish(record, request, res.destroyed ? 499 : failure.status, failure.message);
+      this.#attemptHeaders(res, record);
       throw failure;
     }
     attempt.status = upstream.status;
@@ -289,6 +288,7 @@ export class DataPlane {
       record.upstreamMs = record.attempts[0]!.latencyMs + (performance.now() - readStart);
       const failure = this.#transportFailure(error, target);
       this.#finish(record, request, res.destroyed ? 499 : failure.status, failure.message);
+      this.#attemptHeaders(res, record);
       throw failure;
     }
     record.upstreamMs = record.attempts[0]!.latencyMs + (performance.now() - readStart);
@@ -300,10 +300,10 @@ export class DataPlane {
       const message = `${target.provider.displayName} answered ${upstream.status} with ${contentType || 'no content type'}, not JSON: ${bodyExcerpt(Buffer.from(bytes).toString('utf8'))}`;
       const error = new GatewayError(codeForStatus(status), message, { status, headers });
       this.#finish(record, request, status, message);
-      this.#timingHeaders(res, request, record);
       const payload = JSON.stringify(errorBody(dialect, error, request.requestId));
       res.writeHead(status, {
         ...headers,
+        ...this.#gatewayHeaders(record, true),
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(payload),
       });
@@ -318,9 +318,9 @@ export class DataPlane {
       upstream.status,
       upstream.status >= 400 ? `upstream ${upstream.status}` : undefined,
     );
-    this.#timingHeaders(res, request, record);
     res.writeHead(upstream.status, {
       ...headers,
+      ...this.#gatewayHeaders(record, true),
       'content-type': contentType || 'application/json',
       'content-length': bytes.byteLength,
     });
@@ -336,9 +336,10 @@ export class DataPlane {
     record: RequestRecord,
     options: { isSse: boolean; injectedUsage: boolean },
   ): Promise<void> {
-    res.setHeader('x-switchyard-duration-ms', (performance.now() - request.startedAt).toFixed(1));
+    record.durationMs = performance.now() - request.startedAt;
     res.writeHead(upstream.status, {
       ...relayedHeaders(upstream.headers),
+      ...this.#gatewayHeaders(record, false),
       'content-type': upstream.headers['content-type'] ?? 'text/event-stream',
       'cache-control': 'no-cache',
       'x-accel-buffering': 'no',
@@ -362,10 +363,24 @@ export class DataPlane {
     this.#finish(record, request, status, outcome === 'complete' ? undefined : `stream ${outcome}`);
   }
 
-  #timingHeaders(res: ServerResponse, request: DataRequest, record: RequestRecord): void {
-    res.setHeader('x-switchyard-duration-ms', record.durationMs.toFixed(1));
+  /** The x-switchyard-* headers, passed to writeHead in one object; overhead only when the answer is whole. */
+  #gatewayHeaders(record: RequestRecord, whole: boolean): Record<string, string> {
+    const headers: Record<string, string> = {
+      'x-switchyard-model': record.model ?? '',
+      'x-switchyard-attempts': String(record.attempts.length),
+      'x-switchyard-duration-ms': record.durationMs.toFixed(1),
+    };
+    if (whole)
+      headers['x-switchyard-overhead-ms'] = Math.max(0, record.durationMs - record.upstreamMs).toFixed(2);
+    return headers;
+  }
+
+  /** For failures rendered by the caller: which model was tried, and how often. */
+  #attemptHeaders(res: ServerResponse, record: RequestRecord): void {
+    if (res.headersSent) return;
+    res.setHeader('x-switchyard-model', record.model ?? '');
+    res.setHeader('x-switchyard-attempts', String(record.attempts.length));
     res.setHeader('x-switchyard-overhead-ms', Math.max(0, record.durationMs - record.upstreamMs).toFixed(2));
-    void request;
   }
 
   #finish(record: RequestRecord, request: DataRequest, status: number, error: string | undefined): void {

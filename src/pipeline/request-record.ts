@@ -34,17 +34,25 @@ export interface RequestRecordSink {
   record(record: RequestRecord): void;
 }
 
-/** Keeps records in memory: for tests, and the default until traces have a home. */
+/** Keeps the latest records in a ring: for tests, and the default until traces have a home. */
 export class MemoryRecordSink implements RequestRecordSink {
-  readonly records: RequestRecord[] = [];
+  readonly #ring: RequestRecord[] = [];
   readonly #limit: number;
+  #next = 0;
 
   constructor(limit = 1000) {
     this.#limit = limit;
   }
 
   record(record: RequestRecord): void {
-    this.records.push(record);
-    if (this.records.length > this.#limit) this.records.shift();
+    if (this.#ring.length < this.#limit) this.#ring.push(record);
+    else this.#ring[this.#next] = record;
+    this.#next = (this.#next + 1) % this.#limit;
+  }
+
+  /** Oldest first. */
+  get records(): RequestRecord[] {
+    if (this.#ring.length < this.#limit) return [...this.#ring];
+    return [...this.#ring.slice(this.#next), ...this.#ring.slice(0, this.#next)];
   }
 }

@@ -1,12 +1,25 @@
-import { findMember, memberValue, objectMembers } from '../core/json-scan.ts';
+import { findMember, memberValue, objectMembers, valueAt } from '../core/json-scan.ts';
 import type { Usage } from '../core/usage.ts';
 
-/** Reads one top-level member of a JSON reply without parsing the rest (embeddings can be megabytes). */
+/**
+ * Reads the usage member of a JSON reply without parsing the rest (embeddings can be
+ * megabytes). Providers put it at the end of the top level, so the last occurrence of the
+ * key is tried first; anything unexpected falls back to a scan of the top level.
+ */
 export function usageFromMember(
   body: Uint8Array,
   key: string,
   read: (raw: unknown) => Usage | null,
 ): Usage | null {
+  const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const at = buf.lastIndexOf(`"${key}"`);
+  if (at > 0 && buf[at - 1] !== 0x5c) {
+    const value = valueAt(buf, at + key.length + 2);
+    if (value !== undefined) {
+      const found = read(value);
+      if (found) return found;
+    }
+  }
   const members = objectMembers(body);
   if (!members) return null;
   const member = findMember(members, key);

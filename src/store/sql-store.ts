@@ -323,13 +323,14 @@ export class SqlStore implements Store {
   }
 
   async migrate(): Promise<number[]> {
-    await this.#driver.run(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-    );
     const applied: number[] = [];
     for (const migration of MIGRATIONS) {
       const done = await this.#driver.transaction(async (tx) => {
+        // Under the lock: concurrent CREATE TABLE IF NOT EXISTS races in PostgreSQL's catalog.
         await this.#driver.lockForMigration(tx);
+        await tx.run(
+          'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+        );
         const existing = await tx.all('SELECT version FROM schema_migrations WHERE version = ?', [
           migration.version,
         ]);

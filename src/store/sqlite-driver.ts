@@ -19,10 +19,11 @@ export class SqliteDriver implements SqlDriver {
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.#db = new DatabaseSync(path);
+    // First, so that another process holding the database (a migrator) is waited for.
+    this.#db.exec('PRAGMA busy_timeout = 5000');
     this.#db.exec('PRAGMA journal_mode = WAL');
     this.#db.exec('PRAGMA synchronous = NORMAL');
     this.#db.exec('PRAGMA foreign_keys = ON');
-    this.#db.exec('PRAGMA busy_timeout = 5000');
     this.#direct = {
       all: async (sql, params = []) => this.#prepare(sql).all(...params) as SqlRow[],
       run: async (sql, params = []) => Number(this.#prepare(sql).run(...params).changes),

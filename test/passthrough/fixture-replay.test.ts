@@ -78,7 +78,8 @@ function anthropicUsage(u: unknown): Usage {
     outputTokens: num(at(u, 'output_tokens')),
     cacheReadTokens: num(at(u, 'cache_read_input_tokens')),
     cacheWriteTokens: num(at(u, 'cache_creation_input_tokens')),
-    reasoningTokens: 0,
+    // Newer responses also count thinking inside output_tokens_details.
+    reasoningTokens: num(at(u, 'output_tokens_details', 'thinking_tokens')),
   };
 }
 
@@ -116,7 +117,7 @@ function anthropicStreamUsage(events: readonly ParsedEvent[]): Usage | null {
         cacheWriteTokens: present('cache_creation_input_tokens')
           ? num(u['cache_creation_input_tokens'])
           : previous.cacheWriteTokens,
-        reasoningTokens: 0,
+        reasoningTokens: num(at(u, 'output_tokens_details', 'thinking_tokens')),
       };
     }
   }

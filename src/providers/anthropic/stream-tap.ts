@@ -41,7 +41,7 @@ export function messagesStreamTap(): StreamTap {
               cacheWriteTokens: has('cache_creation_input_tokens')
                 ? update.cacheWriteTokens
                 : previous.cacheWriteTokens,
-              reasoningTokens: 0,
+              reasoningTokens: update.reasoningTokens,
             };
           }
           break;
