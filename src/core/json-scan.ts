@@ -45,6 +45,27 @@ function skipString(buf: Uint8Array, at: number): number {
 }
 
 const LITERAL = /^(?:true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)$/;
+const WORDS = ['true', 'false', 'null'].map((word) => Buffer.from(word));
+
+/** true, false, null or a JSON number, checked on the bytes (no string is made for the common case). */
+function isLiteral(buf: Uint8Array, start: number, end: number): boolean {
+  const first = buf[start]!;
+  if (first === 0x74 || first === 0x66 || first === 0x6e) {
+    return WORDS.some(
+      (word) => word.length === end - start && word.every((byte, i) => buf[start + i] === byte),
+    );
+  }
+  for (let i = start; i < end; i++) {
+    const byte = buf[i]!;
+    const digit = byte >= 0x30 && byte <= 0x39;
+    if (!digit && byte !== 0x2d && byte !== 0x2e && byte !== 0x2b && byte !== 0x65 && byte !== 0x45)
+      return false;
+  }
+  // Only number-shaped text reaches the exact check.
+  let text = '';
+  for (let i = start; i < end; i++) text += String.fromCharCode(buf[i]!);
+  return LITERAL.test(text);
+}
 
 /**
  * The offset just past the value starting at `at`; -1 if it is malformed. Nested values are
@@ -80,11 +101,15 @@ function skipValue(buf: Uint8Array, at: number): number {
     if (byte === COMMA || byte === CLOSE_BRACE || byte === CLOSE_BRACKET || isSpace(byte)) break;
     i++;
   }
-  if (i === at || !LITERAL.test(decoder.decode(buf.subarray(at, i)))) return -1;
-  return i;
+  return i > at && isLiteral(buf, at, i) ? i : -1;
 }
 
 const decoder = new TextDecoder();
+
+/** UTF-8 text of a byte range: Buffer's own slice is much cheaper than TextDecoder for small ranges. */
+function utf8(buf: Uint8Array, start: number, end: number): string {
+  return Buffer.isBuffer(buf) ? buf.toString('utf8', start, end) : decoder.decode(buf.subarray(start, end));
+}
 
 /**
  * The members of the object at `start` (default: the document's top level, which must then
@@ -107,12 +132,8 @@ function scanObject(buf: Uint8Array, start: number): { members: Member[]; end: n
     if (buf[at] !== QUOTE) return null;
     const keyEnd = skipString(buf, at);
     if (keyEnd === -1) return null;
-    let key: string;
-    try {
-      key = JSON.parse(decoder.decode(buf.subarray(at, keyEnd))) as string;
-    } catch {
-      return null;
-    }
+    const key = readKey(buf, at, keyEnd);
+    if (key === null) return null;
     const colon = skipSpace(buf, keyEnd);
     if (buf[colon] !== COLON) return null;
     const valueStart = skipSpace(buf, colon + 1);
@@ -126,6 +147,28 @@ function scanObject(buf: Uint8Array, start: number): { members: Member[]; end: n
   }
 }
 
+/** A key's text: plain ASCII keys (nearly all) are read directly, others through JSON.parse. */
+function readKey(buf: Uint8Array, start: number, end: number): string | null {
+  let plain = true;
+  for (let i = start + 1; i < end - 1; i++) {
+    const byte = buf[i]!;
+    if (byte === BACKSLASH || byte >= 0x80 || byte < 0x20) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    let key = '';
+    for (let i = start + 1; i < end - 1; i++) key += String.fromCharCode(buf[i]!);
+    return key;
+  }
+  try {
+    return JSON.parse(decoder.decode(buf.subarray(start, end))) as string;
+  } catch {
+    return null;
+  }
+}
+
 /** The value after the `:` that follows offset `at` (just past a key), parsed; undefined if malformed. */
 export function valueAt(buf: Uint8Array, at: number): unknown {
   const colon = skipSpace(buf, at);
@@ -134,7 +177,7 @@ export function valueAt(buf: Uint8Array, at: number): unknown {
   const end = skipValue(buf, start);
   if (end === -1) return undefined;
   try {
-    return JSON.parse(decoder.decode(buf.subarray(start, end)));
+    return JSON.parse(utf8(buf, start, end));
   } catch {
     return undefined;
   }
@@ -147,7 +190,7 @@ export function findMember(members: readonly Member[], key: string): Member | un
 }
 
 export function memberText(buf: Uint8Array, member: Member): string {
-  return decoder.decode(buf.subarray(member.valueStart, member.valueEnd));
+  return utf8(buf, member.valueStart, member.valueEnd);
 }
 
 /** The member's value parsed, or undefined when it does not parse. */
