@@ -129,7 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     res.once('close', () => {
       const group = routeGroup(path);
       metrics.countRequest(group, res.statusCode);
-      if (group !== 'health') {
+      if (group !== 'health' && log.isLevelEnabled('info')) {
         log.info(
           {
             req_id: requestId,
