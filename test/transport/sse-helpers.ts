@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SseDecoder, type SseFrame } from '../../src/transport/sse-decoder.ts';
 
-const FIXTURES = '/work/shared/fixtures';
+/** The recorded exchanges as copied into the repository (with their NOTICE). */
+const FIXTURES = fileURLToPath(new URL('../data/fixtures', import.meta.url));
 const utf8 = new TextEncoder();
 
 export interface DecodeResult {
