@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
-import { ApiError, GoogleGenAI } from '@google/genai';
+import { ApiError, type GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import {
@@ -20,7 +20,15 @@ import {
 } from '../fake-provider/index.ts';
 import { type DataPlaneRig, startDataPlane } from '../support/data-plane.ts';
 import { startGateway, type TestGateway } from '../support/gateway.ts';
-import { CLIENT_KEY, collect, consumeUntilError, type Recorder, recorder, recordFor } from './sdk-helpers.ts';
+import {
+  collect,
+  consumeUntilError,
+  type Recorder,
+  recorder,
+  recordFor,
+  type SdkClients,
+  sdkClients,
+} from './sdk-helpers.ts';
 
 let rig: DataPlaneRig;
 let rec: Recorder;
@@ -28,12 +36,8 @@ let openai: OpenAI;
 let anthropic: Anthropic;
 let gemini: GoogleGenAI;
 
-function clients(url: string): { openai: OpenAI; anthropic: Anthropic; gemini: GoogleGenAI } {
-  return {
-    openai: new OpenAI({ baseURL: `${url}/v1`, apiKey: CLIENT_KEY, fetch: rec.fetch, maxRetries: 0 }),
-    anthropic: new Anthropic({ baseURL: url, apiKey: CLIENT_KEY, fetch: rec.fetch, maxRetries: 0 }),
-    gemini: new GoogleGenAI({ apiKey: CLIENT_KEY, httpOptions: { baseUrl: url, fetch: rec.fetch } }),
-  };
+function clients(url: string): SdkClients {
+  return sdkClients(url, rec.fetch);
 }
 
 before(async () => {

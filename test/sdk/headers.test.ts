@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
-import { GoogleGenAI } from '@google/genai';
+import type { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import {
   anthropicError,
@@ -23,6 +23,7 @@ import {
   consumeUntilError,
   type Recorder,
   recorder,
+  sdkClients,
 } from './sdk-helpers.ts';
 
 let rig: DataPlaneRig;
@@ -34,9 +35,7 @@ let gemini: GoogleGenAI;
 before(async () => {
   rig = await startDataPlane();
   rec = recorder();
-  openai = new OpenAI({ baseURL: `${rig.gw.url}/v1`, apiKey: CLIENT_KEY, fetch: rec.fetch, maxRetries: 0 });
-  anthropic = new Anthropic({ baseURL: rig.gw.url, apiKey: CLIENT_KEY, fetch: rec.fetch, maxRetries: 0 });
-  gemini = new GoogleGenAI({ apiKey: CLIENT_KEY, httpOptions: { baseUrl: rig.gw.url, fetch: rec.fetch } });
+  ({ openai, anthropic, gemini } = sdkClients(rig.gw.url, rec.fetch));
 });
 after(() => rig.close());
 beforeEach(() => rig.fake.reset());

@@ -4,9 +4,9 @@
 
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import Anthropic from '@anthropic-ai/sdk';
-import { GoogleGenAI } from '@google/genai';
-import OpenAI from 'openai';
+import type Anthropic from '@anthropic-ai/sdk';
+import type { GoogleGenAI } from '@google/genai';
+import type OpenAI from 'openai';
 import { fixture, loadFixture, splitSseFrames } from '../fake-provider/index.ts';
 import { type DataPlaneRig, startDataPlane } from '../support/data-plane.ts';
 import {
@@ -16,6 +16,7 @@ import {
   type Recorder,
   recorder,
   recordFor,
+  sdkClients,
   withModel,
 } from './sdk-helpers.ts';
 
@@ -28,13 +29,7 @@ let gemini: GoogleGenAI;
 before(async () => {
   rig = await startDataPlane();
   rec = recorder();
-  openai = new OpenAI({ baseURL: `${rig.gw.url}/v1`, apiKey: CLIENT_KEY, fetch: rec.fetch, maxRetries: 0 });
-  anthropic = new Anthropic({ baseURL: rig.gw.url, apiKey: CLIENT_KEY, fetch: rec.fetch, maxRetries: 0 });
-  gemini = new GoogleGenAI({
-    apiKey: CLIENT_KEY,
-    apiVersion: 'v1beta',
-    httpOptions: { baseUrl: rig.gw.url, fetch: rec.fetch },
-  });
+  ({ openai, anthropic, gemini } = sdkClients(rig.gw.url, rec.fetch, 'v1beta'));
 });
 after(() => rig.close());
 beforeEach(() => rig.fake.reset());

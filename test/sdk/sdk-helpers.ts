@@ -2,11 +2,37 @@
 // provider should have received, and checks on gateway headers and request records.
 
 import assert from 'node:assert/strict';
+import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
+import OpenAI from 'openai';
 import type { RequestRecord } from '../../src/pipeline/request-record.ts';
 import type { RecordedRequest } from '../fake-provider/index.ts';
 import { type DataPlaneRig, SECRET_KEYS } from '../support/data-plane.ts';
 
 export const CLIENT_KEY = 'client-key';
+
+export interface SdkClients {
+  openai: OpenAI;
+  anthropic: Anthropic;
+  gemini: GoogleGenAI;
+}
+
+/** The three official clients pointed at a gateway, with retries off and a recording fetch. */
+export function sdkClients(
+  url: string,
+  fetch: typeof globalThis.fetch,
+  geminiApiVersion?: string,
+): SdkClients {
+  return {
+    openai: new OpenAI({ baseURL: `${url}/v1`, apiKey: CLIENT_KEY, fetch, maxRetries: 0 }),
+    anthropic: new Anthropic({ baseURL: url, apiKey: CLIENT_KEY, fetch, maxRetries: 0 }),
+    gemini: new GoogleGenAI({
+      apiKey: CLIENT_KEY,
+      ...(geminiApiVersion === undefined ? {} : { apiVersion: geminiApiVersion }),
+      httpOptions: { baseUrl: url, fetch },
+    }),
+  };
+}
 
 /** The default reply's text, and what its default five-chunk stream adds up to. */
 export const DEFAULT_TEXT = 'Hello! This is a reply from the fake provider.';

@@ -4,17 +4,17 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
-import { GoogleGenAI } from '@google/genai';
-import OpenAI from 'openai';
+import type { GoogleGenAI } from '@google/genai';
+import type OpenAI from 'openai';
 import { defaultReply, fixture, loadFixture, sse, stall } from '../fake-provider/index.ts';
 import { type DataPlaneRig, startDataPlane } from '../support/data-plane.ts';
 import {
-  CLIENT_KEY,
   collect,
   DEFAULT_STREAM_TEXT,
   type Recorder,
   recorder,
   recordFor,
+  sdkClients,
 } from './sdk-helpers.ts';
 
 let rig: DataPlaneRig;
@@ -26,13 +26,7 @@ let gemini: GoogleGenAI;
 before(async () => {
   rig = await startDataPlane();
   rec = recorder();
-  openai = new OpenAI({ baseURL: `${rig.gw.url}/v1`, apiKey: CLIENT_KEY, fetch: rec.fetch, maxRetries: 0 });
-  anthropic = new Anthropic({ baseURL: rig.gw.url, apiKey: CLIENT_KEY, fetch: rec.fetch, maxRetries: 0 });
-  gemini = new GoogleGenAI({
-    apiKey: CLIENT_KEY,
-    apiVersion: 'v1beta',
-    httpOptions: { baseUrl: rig.gw.url, fetch: rec.fetch },
-  });
+  ({ openai, anthropic, gemini } = sdkClients(rig.gw.url, rec.fetch, 'v1beta'));
 });
 after(() => rig.close());
 beforeEach(() => rig.fake.reset());

@@ -25,17 +25,7 @@ export function decodeText(text: string): DecodeResult {
   return decodeChunks([utf8.encode(text)]);
 }
 
-/** mulberry32: a small seeded PRNG, so a failing split can be replayed. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../support/prng.ts';
 
 export function splitRandomly(bytes: Uint8Array, random: () => number, maxChunk: number): Uint8Array[] {
   const chunks: Uint8Array[] = [];
