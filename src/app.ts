@@ -12,6 +12,7 @@ import type { RequestContext } from './http/http-types.ts';
 import { Metrics } from './http/metrics.ts';
 import { sendJson } from './http/reply.ts';
 import { Router } from './http/router.ts';
+import { pingRedis } from './observability/redis-ping.ts';
 import { DataPlane } from './pipeline/passthrough.ts';
 import { MemoryRecordSink, type RequestRecordSink } from './pipeline/request-record.ts';
 import { Catalog } from './resources/catalog.ts';
@@ -76,7 +77,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const metrics = new Metrics();
   const router = new Router();
-  registerHealthRoutes(router, { store, snapshots, metrics });
+  const redisUrl = settings.redisUrl;
+  registerHealthRoutes(router, {
+    store,
+    snapshots,
+    metrics,
+    extraChecks: redisUrl === null ? [] : [{ name: 'redis', check: () => pingRedis(redisUrl) }],
+  });
   registerAdminRoutes(router, catalog, adminGuard(settings.adminToken));
   const sink = deps.sink ?? new MemoryRecordSink();
   const dataPlane = new DataPlane({

@@ -48,6 +48,13 @@ export function loadSettings(env: Env = process.env): Settings {
   const auth = nonEmpty(env, 'SWITCHYARD_AUTH') ?? 'off';
   if (auth !== 'off' && auth !== 'keys')
     throw new SettingsError('SWITCHYARD_AUTH', "must be 'off' or 'keys'");
+  if (auth === 'keys') {
+    // Refusing beats starting with an open data plane that the operator believes is closed.
+    throw new SettingsError(
+      'SWITCHYARD_AUTH',
+      "'keys' is not available in this version yet: the data plane has no API keys, so it cannot require them",
+    );
+  }
 
   const logLevel = nonEmpty(env, 'SWITCHYARD_LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.has(logLevel)) {
