@@ -191,6 +191,10 @@ export function registerDataRoutes(router: Router, deps: DataRouteDeps): void {
     '/v1/models',
     guarded('openai', (ctx) => {
       const endpoints = [...deps.snapshots.current.endpoints.values()];
+      const duration = (performance.now() - ctx.startedAt).toFixed(1);
+      ctx.res.setHeader('x-switchyard-attempts', '0');
+      ctx.res.setHeader('x-switchyard-duration-ms', duration);
+      ctx.res.setHeader('x-switchyard-overhead-ms', duration);
       if (typeof ctx.req.headers['anthropic-version'] === 'string') {
         const data = endpoints.map((e) => ({
           type: 'model',

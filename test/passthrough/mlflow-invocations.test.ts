@@ -58,3 +58,30 @@ describe('/gateway/{endpoint}/mlflow/invocations', () => {
     assert.equal(reply.headers.get('x-switchyard-endpoint'), 'nope');
   });
 });
+
+describe('GET /v1/models', () => {
+  let rig: DataPlaneRig;
+  before(async () => {
+    rig = await startDataPlane();
+  });
+  after(async () => {
+    await rig.close();
+  });
+
+  it('lists the endpoints with the gateway headers every data-plane answer carries', async () => {
+    const response = await fetch(`${rig.gw.url}/v1/models`);
+    assert.equal(response.status, 200);
+    const list = (await response.json()) as { object: string; data: { id: string; object: string }[] };
+    assert.equal(list.object, 'list');
+    assert.deepEqual(list.data.map((m) => m.id).sort(), ['an', 'az', 'gm', 'oa', 'vl']);
+    for (const header of [
+      'x-request-id',
+      'x-switchyard-attempts',
+      'x-switchyard-duration-ms',
+      'x-switchyard-overhead-ms',
+    ]) {
+      assert.ok(response.headers.get(header), header);
+    }
+    assert.equal(response.headers.get('x-switchyard-attempts'), '0');
+  });
+});
