@@ -311,13 +311,7 @@ export class DataPlane {
       return;
     }
 
-    if (upstream.status < 300) record.usage = adapter.usageFromBody(request.operation, bytes);
-    this.#finish(
-      record,
-      request,
-      upstream.status,
-      upstream.status >= 400 ? `upstream ${upstream.status}` : undefined,
-    );
+    record.durationMs = performance.now() - request.startedAt;
     res.writeHead(upstream.status, {
       ...headers,
       ...this.#gatewayHeaders(record, true),
@@ -325,6 +319,14 @@ export class DataPlane {
       'content-length': bytes.byteLength,
     });
     res.end(bytes);
+    // Usage and the record are for accounting: the client need not wait for them.
+    if (upstream.status < 300) record.usage = adapter.usageFromBody(request.operation, bytes);
+    this.#finish(
+      record,
+      request,
+      upstream.status,
+      upstream.status >= 400 ? `upstream ${upstream.status}` : undefined,
+    );
   }
 
   async #relayStream(
