@@ -1,15 +1,20 @@
-/** Provider response headers a client may rely on (rate limits, retry hints, the provider's request id). */
+const RELAYED = new Set([
+  'retry-after',
+  'retry-after-ms',
+  'request-id',
+  'openai-processing-ms',
+  'openai-version',
+]);
+
+/**
+ * Provider response headers a client may rely on: retry hints, rate limits, the provider's
+ * request id. Not the rest: `openai-organization`, for one, would show every client the
+ * operator's organization.
+ */
 export function relayedHeaders(upstream: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name in upstream) {
-    if (
-      name === 'retry-after' ||
-      name === 'retry-after-ms' ||
-      name === 'request-id' ||
-      name.startsWith('x-ratelimit-') ||
-      name.startsWith('anthropic-ratelimit-') ||
-      name.startsWith('openai-')
-    ) {
+    if (RELAYED.has(name) || name.startsWith('x-ratelimit-') || name.startsWith('anthropic-ratelimit-')) {
       out[name] = upstream[name]!;
     }
   }

@@ -17,7 +17,7 @@ export class SqliteDriver implements SqlDriver {
   readonly #direct: SqlExecutor;
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.#db = new DatabaseSync(path);
     // First, so that another process holding the database (a migrator) is waited for.
     this.#db.exec('PRAGMA busy_timeout = 5000');
