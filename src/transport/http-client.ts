@@ -91,7 +91,10 @@ class StreamedResponse implements UpstreamResponse {
   async bytes(): Promise<Uint8Array> {
     this.#claimBody();
     try {
-      return await this.#data.body.bytes();
+      const bytes = await this.#data.body.bytes();
+      // A Buffer view (no copy): everything downstream then handles one type, which keeps
+      // the JSON scanner monomorphic and on Buffer's fast UTF-8 path.
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     } catch (err) {
       const error = this.#control.errorFor(err);
       throw error instanceof TransportError
