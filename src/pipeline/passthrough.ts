@@ -266,7 +266,15 @@ export class DataPlane {
       }
       if (error.kind === 'aborted')
         return new GatewayError('upstream_unreachable', 'the request was aborted');
-      return new GatewayError('upstream_unreachable', `could not reach ${provider}: ${error.message}`);
+      // The detail (addresses, ports) goes to the log, not to the client.
+      this.#deps.log.warn(
+        { err: error, provider: target.provider.name, model: target.name },
+        'upstream unreachable',
+      );
+      return new GatewayError(
+        'upstream_unreachable',
+        `could not reach ${provider} (${error.kind === 'reset' ? 'the connection was reset' : 'connection failed'})`,
+      );
     }
     return new GatewayError('upstream_unreachable', `could not reach ${provider}`);
   }

@@ -53,7 +53,14 @@ function parseValue(raw: unknown, provider: ProviderSpec): SecretValue {
 function parseAuthConfig(raw: unknown, provider: ProviderSpec): Record<string, string> {
   const config = raw === undefined ? {} : requireObject(raw, 'auth_config');
   const result: Record<string, string> = {};
+  const known = provider.authConfig.map((f) => f.name);
   for (const [key, value] of Object.entries(config)) {
+    if (!known.includes(key)) {
+      throw invalidField(
+        `auth_config.${key}`,
+        `unknown field for provider '${provider.name}' (allowed: ${known.join(', ')})`,
+      );
+    }
     if (typeof value !== 'string') throw invalidField(`auth_config.${key}`, 'must be a string');
     result[key] = value;
   }

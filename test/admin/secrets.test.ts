@@ -561,3 +561,30 @@ describe('names shaped like ids', () => {
     );
   });
 });
+
+describe('auth_config fields', () => {
+  let gw: TestGateway;
+  before(async () => {
+    gw = await startGateway();
+  });
+  after(async () => {
+    await gw.close();
+  });
+
+  it('refuses a field the provider does not take (a typo would silently fall back to the default base)', async () => {
+    const reply = await gw.call('POST', '/api/v1/secrets', {
+      name: 'typo',
+      provider: 'openai',
+      value: { api_key: 'sk-typo-1234567890' },
+      auth_config: { api_bsae: 'http://127.0.0.1:9/v1' },
+    });
+    assert.equal(reply.status, 400);
+    const error = (reply.body as { error: { message: string; param: string } }).error;
+    assert.equal(error.param, 'auth_config.api_bsae');
+    assert.match(
+      error.message,
+      /unknown field for provider 'openai' \(allowed: api_base, organization, project\)/,
+    );
+    assert.equal((await gw.call('GET', '/api/v1/secrets/typo')).status, 404);
+  });
+});

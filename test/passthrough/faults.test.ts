@@ -202,6 +202,7 @@ describe('faults and protocol details', () => {
           message: /could not reach/,
         });
         assertGatewayHeaders(reply.headers, { endpoint: ep, attempts: '1' });
+        assert.ok(!/127\.0\.0\.1|ECONNREFUSED/.test(reply.text), `internal detail leaked: ${reply.text}`);
         const record = await recordFor(rig, reply.headers.get('x-request-id'));
         assert.equal(record.status, 502);
         assert.equal(record.attempts[0]!.status, null);
@@ -449,7 +450,7 @@ describe('faults and protocol details', () => {
       assert.equal(lastUpstream(rig).headers['anthropic-beta'], undefined);
     });
 
-    it('OpenAI: openai-organization, openai-project and openai-beta pass; client credentials do not', async () => {
+    it('OpenAI: openai-beta passes; the client may not pick the organization or project billed to the operator key', async () => {
       const reply = await post(
         rig.gw.url,
         '/v1/chat/completions',
@@ -464,8 +465,8 @@ describe('faults and protocol details', () => {
       );
       assert.equal(reply.status, 200, reply.text);
       const headers = lastUpstream(rig).headers;
-      assert.equal(headers['openai-organization'], 'org-123');
-      assert.equal(headers['openai-project'], 'proj_456');
+      assert.equal(headers['openai-organization'], undefined);
+      assert.equal(headers['openai-project'], undefined);
       assert.equal(headers['openai-beta'], 'assistants=v2');
       assert.equal(headers['authorization'], `Bearer ${SECRET_KEYS.openai}`);
       for (const name of [...CLIENT_ONLY, 'x-api-key', 'x-goog-api-key', 'anthropic-version']) {
@@ -555,12 +556,16 @@ describe('faults and protocol details', () => {
     const path = (dialect: Dialect, stream = false) =>
       dialectPath(dialect, `${ENDPOINT_BY_DIALECT[dialect]}-pt`, stream);
 
-    it('OpenAI: Authorization: Bearer is forwarded', async () => {
+    it('OpenAI: Authorization: Bearer is forwarded, and with the client own key its organization and project too', async () => {
       const reply = await post(rig.gw.url, path('openai'), body('openai'), {
         authorization: 'Bearer sk-client-own-1',
+        'openai-organization': 'org-client',
+        'openai-project': 'proj_client',
       });
       assert.equal(reply.status, 200, reply.text);
       assert.equal(lastUpstream(rig).headers['authorization'], 'Bearer sk-client-own-1');
+      assert.equal(lastUpstream(rig).headers['openai-organization'], 'org-client');
+      assert.equal(lastUpstream(rig).headers['openai-project'], 'proj_client');
     });
 
     it('Anthropic: x-api-key is forwarded (and a Bearer token becomes x-api-key)', async () => {

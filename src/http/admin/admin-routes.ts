@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { GatewayError } from '../../core/errors.ts';
 import { allProviders } from '../../providers/registry.ts';
 import type { Catalog } from '../../resources/catalog.ts';
 import type { PageQuery } from '../../resources/pagination.ts';
@@ -8,6 +9,15 @@ import { sendJson } from '../reply.ts';
 import type { Router } from '../router.ts';
 
 const ADMIN_BODY_LIMIT = 1024 * 1024;
+
+/** A browser can send text/plain across origins without asking; JSON it cannot. */
+function readAdminJson(req: IncomingMessage): Promise<unknown> {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+    throw new GatewayError('invalid_request', "the body must be sent with 'content-type: application/json'");
+  }
+  return readJson(req, ADMIN_BODY_LIMIT);
+}
 
 interface ResourceOperations {
   list(query: PageQuery): Promise<unknown>;
@@ -36,9 +46,7 @@ function registerResource(
     .on(
       'POST',
       path,
-      guarded(async (ctx) =>
-        sendJson(ctx.res, 201, await ops.create(await readJson(ctx.req, ADMIN_BODY_LIMIT))),
-      ),
+      guarded(async (ctx) => sendJson(ctx.res, 201, await ops.create(await readAdminJson(ctx.req)))),
     )
     .on(
       'GET',
@@ -49,11 +57,7 @@ function registerResource(
       'PATCH',
       `${path}/{ref}`,
       guarded(async (ctx) =>
-        sendJson(
-          ctx.res,
-          200,
-          await ops.update(ctx.params['ref']!, await readJson(ctx.req, ADMIN_BODY_LIMIT)),
-        ),
+        sendJson(ctx.res, 200, await ops.update(ctx.params['ref']!, await readAdminJson(ctx.req))),
       ),
     )
     .on(

@@ -20,6 +20,10 @@ export const azureAdapter: ProviderAdapter = {
   protocolHeaders: OPENAI_PROTOCOL_HEADERS,
   upstream({ operation, target, apiKey, protocolHeaders }) {
     const headers: Record<string, string> = { ...protocolHeaders, 'content-type': 'application/json' };
+    if (!target.credential.passthrough) {
+      delete headers['openai-organization'];
+      delete headers['openai-project'];
+    }
     if (apiKey) headers['api-key'] = apiKey;
     const configured = target.credential.authConfig['api_version'];
     if (operation === 'responses') {

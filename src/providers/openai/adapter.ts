@@ -27,6 +27,12 @@ export const openaiAdapter: ProviderAdapter = {
   protocolHeaders: OPENAI_PROTOCOL_HEADERS,
   upstream({ operation, target, apiKey, protocolHeaders }: UpstreamCallInput) {
     const headers: Record<string, string> = { ...protocolHeaders, 'content-type': 'application/json' };
+    // With the operator's key, the client does not get to pick which organization or
+    // project is billed; with its own key (!PASSTHRU) it does.
+    if (!target.credential.passthrough) {
+      delete headers['openai-organization'];
+      delete headers['openai-project'];
+    }
     if (apiKey) headers['authorization'] = `Bearer ${apiKey}`;
     const { organization, project } = target.credential.authConfig;
     if (organization) headers['openai-organization'] = organization;
