@@ -63,6 +63,45 @@ function endpointShape(e: EndpointShape) {
   ]);
 }
 
+interface Parsed<T> {
+  raw: Record<string, unknown>;
+  input: T;
+}
+
+/**
+ * Every reference in the document must resolve, to the document itself or to what the
+ * store holds, before anything is written: a model naming a missing secret must not leave
+ * the secrets above it applied.
+ */
+async function checkReferences(
+  catalog: Catalog,
+  secrets: Parsed<{ name: string; provider: string }>[],
+  models: Parsed<{ name: string; provider: string; secret: string }>[],
+  endpoints: Parsed<{ name: string; models: { model: string }[] }>[],
+): Promise<void> {
+  const secretProviders = new Map(secrets.map((s) => [s.input.name, s.input.provider]));
+  for (const [i, { input }] of models.entries()) {
+    const provider =
+      secretProviders.get(input.secret) ?? (await existing(() => catalog.getSecret(input.secret)))?.provider;
+    if (provider === undefined)
+      throw new Error(`models[${i}]: secret: no secret '${input.secret}' in the file or the database`);
+    if (provider !== input.provider) {
+      throw new Error(
+        `models[${i}]: secret: secret '${input.secret}' is for provider '${provider}', not '${input.provider}'`,
+      );
+    }
+  }
+  const modelNames = new Set(models.map((m) => m.input.name));
+  for (const [i, { input }] of endpoints.entries()) {
+    for (const [j, target] of input.models.entries()) {
+      if (modelNames.has(target.model) || (await existing(() => catalog.getModel(target.model)))) continue;
+      throw new Error(
+        `endpoints[${i}]: models[${j}].model: no model '${target.model}' in the file or the database`,
+      );
+    }
+  }
+}
+
 /**
  * Makes the store hold what the document says: creates what is missing, patches what
  * differs, leaves the rest (and anything the document does not name) alone. Every entry
@@ -93,6 +132,8 @@ export async function applyDocument(
     raw,
     input: at(`endpoints[${i}]`, () => parseEndpointInput(raw)),
   }));
+
+  await checkReferences(catalog, secrets, models, endpoints);
 
   const report: ApplyReport[] = [];
   const record = (kind: ApplyReport['kind'], name: string, action: ApplyAction) =>

@@ -80,12 +80,28 @@ export function loadSettings(env: Env = process.env): Settings {
     }
   }
 
+  const redisUrl = nonEmpty(env, 'SWITCHYARD_REDIS_URL');
+  if (redisUrl !== null) {
+    let scheme = '';
+    try {
+      scheme = new URL(redisUrl).protocol;
+    } catch {
+      throw new SettingsError(
+        'SWITCHYARD_REDIS_URL',
+        'is not a URL (expected redis://host:port or rediss://...)',
+      );
+    }
+    if (scheme !== 'redis:' && scheme !== 'rediss:') {
+      throw new SettingsError('SWITCHYARD_REDIS_URL', `expected redis:// or rediss://, got ${scheme}//`);
+    }
+  }
+
   const dataDir = nonEmpty(env, 'SWITCHYARD_DATA_DIR') ?? './.switchyard';
   return {
     host: nonEmpty(env, 'SWITCHYARD_HOST') ?? '127.0.0.1',
     port: integer(env, 'SWITCHYARD_PORT', 8080, 0, 65535),
     databaseUrl: nonEmpty(env, 'SWITCHYARD_DATABASE_URL') ?? `sqlite:${dataDir}/switchyard.db`,
-    redisUrl: nonEmpty(env, 'SWITCHYARD_REDIS_URL'),
+    redisUrl,
     masterKey: nonEmpty(env, 'SWITCHYARD_MASTER_KEY'),
     previousMasterKeys: (nonEmpty(env, 'SWITCHYARD_MASTER_KEY_PREVIOUS') ?? '')
       .split(',')

@@ -22,10 +22,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       cleanup();
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
+    // A client that goes away mid-upload surfaces as 'error' (aborted) or 'close': its
+    // problem, not the gateway's, so it is not logged as an internal error.
     const onAborted = () => {
       cleanup();
       reject(
@@ -35,12 +33,12 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     const cleanup = () => {
       req.off('data', onData);
       req.off('end', onEnd);
-      req.off('error', onError);
+      req.off('error', onAborted);
       req.off('close', onAborted);
     };
     req.on('data', onData);
     req.on('end', onEnd);
-    req.on('error', onError);
+    req.on('error', onAborted);
     req.on('close', onAborted);
   });
 }

@@ -9,6 +9,7 @@ import type { DataPlane } from '../pipeline/passthrough.ts';
 import type { Dialect } from '../providers/registry.ts';
 import type { SnapshotHolder } from '../snapshot/snapshot-holder.ts';
 import { readBody } from './body.ts';
+import { headerValue } from './header-value.ts';
 import type { Handler, RequestContext } from './http-types.ts';
 import { sendJson } from './reply.ts';
 import type { Router } from './router.ts';
@@ -142,7 +143,7 @@ export function registerDataRoutes(router: Router, deps: DataRouteDeps): void {
             `method '${method || target}' is not served; use generateContent or streamGenerateContent`,
           );
         }
-        ctx.res.setHeader('x-switchyard-endpoint', endpoint);
+        ctx.res.setHeader('x-switchyard-endpoint', headerValue(endpoint));
         const operation: Operation = method === 'streamGenerateContent' ? 'stream_generate' : 'generate';
         await forward(ctx, operation, () => endpoint, {
           apiVersion,
@@ -157,7 +158,7 @@ export function registerDataRoutes(router: Router, deps: DataRouteDeps): void {
     '/gateway/{endpoint}/mlflow/invocations',
     guarded('openai', async (ctx) => {
       const endpoint = ctx.params['endpoint']!;
-      ctx.res.setHeader('x-switchyard-endpoint', endpoint);
+      ctx.res.setHeader('x-switchyard-endpoint', headerValue(endpoint));
       const body = await readBody(ctx.req, settings.maxBodyBytes);
       const shape = readRequestShape(body);
       const hasMessages = findMember(shape.members, 'messages') !== undefined;

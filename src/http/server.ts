@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { App } from '../app.ts';
@@ -11,16 +11,17 @@ export interface RunningServer {
 }
 
 export async function listen(app: App, host: string, port: number, log: Logger): Promise<RunningServer> {
-  let inFlight = 0;
+  const active = new Set<ServerResponse>();
   let draining = false;
   let onIdle: (() => void) | null = null;
 
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
-    inFlight++;
+  // requestTimeout bounds receiving a request (a slow upload), not streaming the answer.
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 300_000 }, (req, res) => {
+    active.add(res);
     if (draining) res.setHeader('connection', 'close');
     res.once('close', () => {
-      inFlight--;
-      if (draining && inFlight === 0) onIdle?.();
+      active.delete(res);
+      if (draining && active.size === 0) onIdle?.();
     });
     app.handle(req, res);
   });
@@ -41,11 +42,13 @@ export async function listen(app: App, host: string, port: number, log: Logger):
     url,
     async shutdown(graceMs) {
       draining = true;
+      // Requests already in flight finish, then their connection closes instead of idling.
+      for (const res of active) if (!res.headersSent) res.setHeader('connection', 'close');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      let drained = inFlight === 0;
+      let drained = active.size === 0;
       if (!drained) {
-        log.info({ in_flight: inFlight, grace_ms: graceMs }, 'draining in-flight requests');
+        log.info({ in_flight: active.size, grace_ms: graceMs }, 'draining in-flight requests');
         drained = await new Promise<boolean>((resolve) => {
           const timer = setTimeout(() => resolve(false), graceMs);
           onIdle = () => {
@@ -54,7 +57,7 @@ export async function listen(app: App, host: string, port: number, log: Logger):
           };
         });
       }
-      if (!drained) log.warn({ in_flight: inFlight }, 'grace period over: closing remaining connections');
+      if (!drained) log.warn({ in_flight: active.size }, 'grace period over: closing remaining connections');
       server.closeAllConnections();
       await closed;
       return { drained };

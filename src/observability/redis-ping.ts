@@ -1,17 +1,27 @@
-import { connect } from 'node:net';
+import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
+
+/** A command as a RESP array, so arguments with spaces or odd bytes arrive intact. */
+function command(...args: string[]): string {
+  return `*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`;
+}
 
 /**
- * Asks a Redis server for PONG over RESP, for readiness. No client library: nothing else
- * uses Redis yet, and a ping needs only a socket.
+ * Asks a Redis server for PONG, for readiness (`redis://` or `rediss://` over TLS, with
+ * AUTH when the URL has credentials). No client library: nothing else uses Redis yet, and
+ * a ping needs only a socket.
  */
 export function pingRedis(url: string, timeoutMs = 2000): Promise<void> {
   const parsed = new URL(url);
-  if (parsed.protocol !== 'redis:')
-    return Promise.reject(new Error(`unsupported Redis URL scheme ${parsed.protocol}`));
+  const host = parsed.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1';
+  const port = Number(parsed.port || 6379);
   const password = decodeURIComponent(parsed.password);
   const username = decodeURIComponent(parsed.username);
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: parsed.hostname || '127.0.0.1', port: Number(parsed.port || 6379) });
+    const socket: Socket =
+      parsed.protocol === 'rediss:'
+        ? connectTls({ host, port, servername: host })
+        : connectTcp({ host, port });
     let answer = '';
     const fail = (error: Error) => {
       socket.destroy();
@@ -19,9 +29,13 @@ export function pingRedis(url: string, timeoutMs = 2000): Promise<void> {
     };
     socket.setTimeout(timeoutMs, () => fail(new Error(`Redis did not answer within ${timeoutMs} ms`)));
     socket.once('error', (error) => fail(new Error(`Redis: ${error.message}`)));
-    socket.once('connect', () => {
-      const auth = password ? (username ? `AUTH ${username} ${password}\r\n` : `AUTH ${password}\r\n`) : '';
-      socket.write(`${auth}PING\r\n`);
+    socket.once(parsed.protocol === 'rediss:' ? 'secureConnect' : 'connect', () => {
+      const auth = password
+        ? username
+          ? command('AUTH', username, password)
+          : command('AUTH', password)
+        : '';
+      socket.write(`${auth}${command('PING')}`);
     });
     socket.on('data', (chunk: Buffer) => {
       answer += chunk.toString('latin1');

@@ -15,6 +15,7 @@ import {
 } from '../core/json-scan.ts';
 import { OPERATION_DIALECT, type Operation } from '../core/operation.ts';
 import type { Usage } from '../core/usage.ts';
+import { headerValue } from '../http/header-value.ts';
 import { clientProviderKey, KEY_HEADER_BY_DIALECT } from '../inbound/client-key.ts';
 import { errorBody, streamErrorFrame } from '../inbound/error-format.ts';
 import type { RequestShape } from '../inbound/request-shape.ts';
@@ -117,7 +118,7 @@ export class DataPlane {
   async forward(request: DataRequest, res: ServerResponse): Promise<void> {
     const { settings, snapshots } = this.#deps;
     const dialect = OPERATION_DIALECT[request.operation];
-    res.setHeader('x-switchyard-endpoint', request.endpointName);
+    res.setHeader('x-switchyard-endpoint', headerValue(request.endpointName));
     const endpoint = snapshots.current.endpoints.get(request.endpointName);
     if (!endpoint) {
       throw new GatewayError(
@@ -171,7 +172,7 @@ export class DataPlane {
       splices.push(removeMember(body, shape.members, shape.model));
     }
     let injectedUsage = false;
-    if (request.operation === 'chat' && request.stream) {
+    if (request.operation === 'chat' && request.stream && target.provider.streamUsageOption) {
       const splice = includeUsageSplice(body, shape);
       if (splice) {
         splices.push(splice);
@@ -245,7 +246,11 @@ export class DataPlane {
       const isSse = contentType.includes('text/event-stream');
       const isJsonArrayStream = request.operation === 'stream_generate' && upstream.status === 200 && !isSse;
       if (upstream.status < 300 && (isSse || isJsonArrayStream)) {
-        await this.#relayStream(request, dialect, adapter, upstream, res, record, { isSse, injectedUsage });
+        await this.#relayStream(request, dialect, adapter, upstream, res, record, {
+          isSse,
+          injectedUsage,
+          clientStallMs: endpointTimeouts(endpoint.policy).idleMs,
+        });
       } else {
         await this.#relayBody(request, dialect, adapter, upstream, res, record, target);
       }
@@ -344,7 +349,7 @@ export class DataPlane {
     upstream: UpstreamResponse,
     res: ServerResponse,
     record: RequestRecord,
-    options: { isSse: boolean; injectedUsage: boolean },
+    options: { isSse: boolean; injectedUsage: boolean; clientStallMs: number },
   ): Promise<void> {
     record.durationMs = performance.now() - request.startedAt;
     res.writeHead(upstream.status, {
@@ -362,10 +367,11 @@ export class DataPlane {
       outcome = await relaySse(upstream, res, tap, {
         keepaliveFrame: dialect === 'anthropic' ? ANTHROPIC_PING : SSE_KEEPALIVE_COMMENT,
         keepaliveMs: this.#keepaliveMs,
+        clientStallMs: options.clientStallMs,
         errorFrame: (error) => streamErrorFrame(request.operation, dialect, error, request.requestId),
       });
     } else {
-      outcome = await relayJsonArray(upstream, res, tap);
+      outcome = await relayJsonArray(upstream, res, tap, options.clientStallMs);
     }
     record.upstreamMs = record.attempts[0]!.latencyMs + (performance.now() - streamStart);
     record.usage = tap.usage();

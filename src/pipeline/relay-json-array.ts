@@ -14,6 +14,7 @@ export async function relayJsonArray(
   upstream: UpstreamResponse,
   res: ServerResponse,
   tap: StreamTap,
+  clientStallMs: number,
 ): Promise<RelayOutcome> {
   const splitter = new JsonArraySplitter();
   try {
@@ -28,7 +29,7 @@ export async function relayJsonArray(
           raw: '',
         });
       }
-      await writeWithBackpressure(res, chunk);
+      await writeWithBackpressure(res, chunk, clientStallMs);
       if (res.destroyed) return 'client_gone';
     }
     if (splitter.closed) {

@@ -12,6 +12,8 @@ export interface RelayOptions {
   /** What to send after `keepaliveMs` of upstream silence (a comment, or Anthropic's ping). */
   keepaliveFrame: string;
   keepaliveMs: number;
+  /** How long a client that stops reading may hold the stream before it is dropped. */
+  clientStallMs: number;
   /** The dialect's mid-stream error frame. */
   errorFrame: (error: GatewayError) => string;
 }
@@ -59,7 +61,7 @@ export async function relaySse(
     for await (const chunk of upstream.body) {
       keepalive.refresh();
       const out = forward(decoder.push(chunk));
-      if (out) await writeWithBackpressure(res, out);
+      if (out) await writeWithBackpressure(res, out, options.clientStallMs);
       if (res.destroyed) return 'client_gone';
     }
     const rest = forward(decoder.end());

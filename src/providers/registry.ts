@@ -36,6 +36,11 @@ export interface ProviderSpec {
   authConfig: readonly ConfigField[];
   /** Whether `/v1/responses` is served natively (else it is translated to chat completions). */
   nativeResponses: boolean;
+  /**
+   * Whether chat streams accept `stream_options.include_usage` (the gateway adds it to count
+   * tokens). Some OpenAI-compatible APIs reject unknown fields (Mistral answers 422).
+   */
+  streamUsageOption: boolean;
 }
 
 const apiBase = (required: boolean, example: string): ConfigField => ({
@@ -48,16 +53,17 @@ function openaiCompatible(
   name: ProviderName,
   displayName: string,
   defaultBase: string | null,
-  apiKeyRequired = true,
+  options: { apiKeyRequired?: boolean; streamUsageOption?: boolean } = {},
 ): ProviderSpec {
   return {
     name,
     displayName,
     dialect: 'openai',
     defaultApiBase: defaultBase,
-    apiKeyRequired,
+    apiKeyRequired: options.apiKeyRequired ?? true,
     authConfig: [apiBase(defaultBase === null, defaultBase ?? 'http://my-server:8000/v1')],
     nativeResponses: false,
+    streamUsageOption: options.streamUsageOption ?? true,
   };
 }
 
@@ -74,6 +80,7 @@ const PROVIDERS: readonly ProviderSpec[] = [
       { name: 'project', required: false, description: 'Sent as OpenAI-Project' },
     ],
     nativeResponses: true,
+    streamUsageOption: true,
   },
   {
     name: 'azure',
@@ -90,6 +97,7 @@ const PROVIDERS: readonly ProviderSpec[] = [
       },
     ],
     nativeResponses: true,
+    streamUsageOption: true,
   },
   {
     name: 'anthropic',
@@ -99,6 +107,7 @@ const PROVIDERS: readonly ProviderSpec[] = [
     apiKeyRequired: true,
     authConfig: [apiBase(false, 'https://api.anthropic.com')],
     nativeResponses: false,
+    streamUsageOption: false,
   },
   {
     name: 'gemini',
@@ -108,17 +117,18 @@ const PROVIDERS: readonly ProviderSpec[] = [
     apiKeyRequired: true,
     authConfig: [apiBase(false, 'https://generativelanguage.googleapis.com')],
     nativeResponses: false,
+    streamUsageOption: false,
   },
-  openaiCompatible('mistral', 'Mistral AI', 'https://api.mistral.ai/v1'),
+  openaiCompatible('mistral', 'Mistral AI', 'https://api.mistral.ai/v1', { streamUsageOption: false }),
   openaiCompatible('groq', 'Groq', 'https://api.groq.com/openai/v1'),
   openaiCompatible('deepseek', 'DeepSeek', 'https://api.deepseek.com/v1'),
   openaiCompatible('xai', 'xAI', 'https://api.x.ai/v1'),
   openaiCompatible('openrouter', 'OpenRouter', 'https://openrouter.ai/api/v1'),
   openaiCompatible('together', 'Together AI', 'https://api.together.xyz/v1'),
   openaiCompatible('fireworks', 'Fireworks AI', 'https://api.fireworks.ai/inference/v1'),
-  openaiCompatible('ollama', 'Ollama', 'http://127.0.0.1:11434/v1', false),
-  openaiCompatible('vllm', 'vLLM', 'http://127.0.0.1:8000/v1', false),
-  openaiCompatible('openai-compatible', 'OpenAI-compatible server', null, false),
+  openaiCompatible('ollama', 'Ollama', 'http://127.0.0.1:11434/v1', { apiKeyRequired: false }),
+  openaiCompatible('vllm', 'vLLM', 'http://127.0.0.1:8000/v1', { apiKeyRequired: false }),
+  openaiCompatible('openai-compatible', 'OpenAI-compatible server', null, { apiKeyRequired: false }),
 ];
 
 const BY_NAME: ReadonlyMap<string, ProviderSpec> = new Map(PROVIDERS.map((p) => [p.name, p]));

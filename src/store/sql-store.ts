@@ -361,12 +361,23 @@ export class SqlStore implements Store {
     return work(new SqlQueries(this.#driver, this.#driver));
   }
 
-  write<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
-    return this.#driver.transaction(async (tx) => {
-      const result = await work(new SqlQueries(tx, this.#driver));
-      await tx.run('UPDATE config_state SET version = version + 1 WHERE id = 1');
-      return result;
-    });
+  /**
+   * Bumping the version first takes that row's lock, so writes run one after another: two
+   * PATCHes to one endpoint cannot both read the old row and lose one change (PostgreSQL's
+   * default isolation would allow it).
+   */
+  async write<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
+    try {
+      return await this.#driver.transaction(async (tx) => {
+        await tx.run('UPDATE config_state SET version = version + 1 WHERE id = 1');
+        return work(new SqlQueries(tx, this.#driver));
+      });
+    } catch (error) {
+      if (this.#driver.isForeignKeyViolation(error)) {
+        throw conflict('the change refers to, or removes, something another resource still uses');
+      }
+      throw error;
+    }
   }
 
   close(): Promise<void> {

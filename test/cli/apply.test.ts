@@ -61,6 +61,27 @@ describe('switchyard apply', () => {
     assert.match(dry.stdout, /would have created 5, changed 0, unchanged 0/);
   });
 
+  it('resolves every reference before writing: a model naming a missing secret leaves nothing applied', async () => {
+    const broken = join(dir, 'broken-ref.yaml');
+    writeFileSync(broken, DOCUMENT.replace('secret: local-vllm', 'secret: no-such-secret'));
+    const result = await runCli(
+      ['apply', '-f', broken],
+      dbUrl,
+      env({ TEST_OPENAI_KEY: 'sk-one-1234567890' }),
+    );
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      /models\[1\]: secret: no secret 'no-such-secret' in the file or the database/,
+    );
+    const dry = await runCli(
+      ['apply', '-f', file, '--dry-run'],
+      dbUrl,
+      env({ TEST_OPENAI_KEY: 'sk-one-1234567890' }),
+    );
+    assert.match(dry.stdout, /would have created 5, changed 0, unchanged 0/);
+  });
+
   it('names an unset environment variable', async () => {
     const result = await runCli(['apply', '-f', file], dbUrl, env());
     assert.equal(result.code, 1);

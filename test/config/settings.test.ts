@@ -45,6 +45,12 @@ describe('settings', () => {
     ['SWITCHYARD_LOG_LEVEL', 'loud', /SWITCHYARD_LOG_LEVEL/],
     ['SWITCHYARD_ALLOWED_PROVIDERS', 'openai,acme', /unknown provider 'acme'/],
     ['SWITCHYARD_SHUTDOWN_GRACE_MS', '-1', /SWITCHYARD_SHUTDOWN_GRACE_MS/],
+    ['SWITCHYARD_REDIS_URL', 'not a url', /SWITCHYARD_REDIS_URL: is not a URL/],
+    [
+      'SWITCHYARD_REDIS_URL',
+      'http://127.0.0.1:6379',
+      /SWITCHYARD_REDIS_URL: expected redis:\/\/ or rediss:\/\//,
+    ],
   ] as const) {
     it(`refuses ${variable}=${value}`, () => {
       assert.throws(() => loadSettings({ [variable]: value }), message);

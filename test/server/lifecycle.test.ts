@@ -56,25 +56,29 @@ async function startProcess(env: Record<string, string> = {}): Promise<Started> 
 function halfSentRequest(url: string, body: string) {
   const cut = Math.floor(body.length / 2);
   const started: { req?: ReturnType<typeof request> } = {};
-  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(
-      `${url}/api/v1/secrets`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => {
-          text += chunk.toString();
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.write(body.slice(0, cut));
-    started.req = req;
-  });
+  const response = new Promise<{ status: number; body: string; connection: string | undefined }>(
+    (resolve, reject) => {
+      const req = request(
+        `${url}/api/v1/secrets`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+          });
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: text, connection: res.headers.connection }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.write(body.slice(0, cut));
+      started.req = req;
+    },
+  );
   return {
     response,
     finish: () => started.req!.end(body.slice(cut)),
@@ -112,6 +116,11 @@ describe('the server process', () => {
     inflight.finish();
     const reply = await inflight.response;
     assert.equal(reply.status, 201, reply.body);
+    assert.equal(
+      reply.connection,
+      'close',
+      'a request in flight at SIGTERM is answered with connection: close',
+    );
     assert.equal(await proc.exited, 0);
     assert.match(proc.output(), /"drained":true/);
   });

@@ -195,7 +195,10 @@ for (const backend of backends) {
         await w.insertSecret(s);
         await w.insertModel(model('fk-model', s.id));
       });
-      await assert.rejects(store.write((w) => w.deleteSecret(s.id)));
+      await assert.rejects(
+        store.write((w) => w.deleteSecret(s.id)),
+        (error: unknown) => error instanceof GatewayError && error.code === 'conflict',
+      );
       assert.notEqual(await store.read((r) => r.findSecret(s.id)), null);
     });
 
