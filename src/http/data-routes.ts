@@ -4,7 +4,7 @@ import { GatewayError } from '../core/errors.ts';
 import { findMember } from '../core/json-scan.ts';
 import { OPERATION_DIALECT, type Operation } from '../core/operation.ts';
 import { errorBody } from '../inbound/error-format.ts';
-import { readRequestShape, requireModel } from '../inbound/request-shape.ts';
+import { type RequestShape, readRequestShape, requireModel } from '../inbound/request-shape.ts';
 import type { DataPlane } from '../pipeline/passthrough.ts';
 import type { Dialect } from '../providers/registry.ts';
 import type { SnapshotHolder } from '../snapshot/snapshot-holder.ts';
@@ -81,20 +81,34 @@ export function sendDataError(ctx: RequestContext, dialect: Dialect, error: unkn
   sendJson(res, failure.status, errorBody(dialect, failure, ctx.requestId), headers);
 }
 
+/** An MLflow invocation is chat when it has `messages`, embeddings when it has `input`. */
+function invocationOperation(shape: RequestShape): Operation {
+  const hasMessages = findMember(shape.members, 'messages') !== undefined;
+  const hasInput = findMember(shape.members, 'input') !== undefined;
+  if (hasMessages === hasInput) {
+    throw new GatewayError(
+      'invalid_request',
+      "an invocation needs either 'messages' (chat) or 'input' (embeddings), not both or neither",
+    );
+  }
+  return hasMessages ? 'chat' : 'embeddings';
+}
+
 export function registerDataRoutes(router: Router, deps: DataRouteDeps): void {
   const { settings, dataPlane, log } = deps;
 
+  /** Reads the body, then hands the request on; the operation may depend on the body (MLflow). */
   const forward = async (
     ctx: RequestContext,
-    operation: Operation,
-    endpoint: (shape: ReturnType<typeof readRequestShape>) => string,
-    extra: { apiVersion?: string; stream?: boolean; insertModel?: boolean } = {},
+    operation: Operation | ((shape: RequestShape) => Operation),
+    endpoint: (shape: RequestShape) => string,
+    extra: { apiVersion?: string; stream?: boolean } = {},
   ) => {
     const body = await readBody(ctx.req, settings.maxBodyBytes);
     const shape = readRequestShape(body);
     await dataPlane.forward(
       {
-        operation,
+        operation: typeof operation === 'function' ? operation(shape) : operation,
         requestId: ctx.requestId,
         startedAt: ctx.startedAt,
         headers: ctx.req.headers,
@@ -104,7 +118,6 @@ export function registerDataRoutes(router: Router, deps: DataRouteDeps): void {
         endpointName: endpoint(shape),
         stream: extra.stream ?? shape.stream,
         ...(extra.apiVersion === undefined ? {} : { apiVersion: extra.apiVersion }),
-        ...(extra.insertModel ? { insertModel: true } : {}),
       },
       ctx.res,
     );
@@ -159,31 +172,8 @@ export function registerDataRoutes(router: Router, deps: DataRouteDeps): void {
     guarded('openai', async (ctx) => {
       const endpoint = ctx.params['endpoint']!;
       ctx.res.setHeader('x-switchyard-endpoint', headerValue(endpoint));
-      const body = await readBody(ctx.req, settings.maxBodyBytes);
-      const shape = readRequestShape(body);
-      const hasMessages = findMember(shape.members, 'messages') !== undefined;
-      const hasInput = findMember(shape.members, 'input') !== undefined;
-      if (hasMessages === hasInput) {
-        throw new GatewayError(
-          'invalid_request',
-          "an invocation needs either 'messages' (chat) or 'input' (embeddings), not both or neither",
-        );
-      }
-      await dataPlane.forward(
-        {
-          operation: hasMessages ? 'chat' : 'embeddings',
-          requestId: ctx.requestId,
-          startedAt: ctx.startedAt,
-          headers: ctx.req.headers,
-          query: ctx.query,
-          body,
-          shape,
-          endpointName: endpoint,
-          stream: shape.stream,
-          insertModel: true,
-        },
-        ctx.res,
-      );
+      // The body has no `model`: passthrough adds the model's name as it does for any such body.
+      await forward(ctx, invocationOperation, () => endpoint);
     }),
   );
 

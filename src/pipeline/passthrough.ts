@@ -14,7 +14,6 @@ import {
   type Splice,
 } from '../core/json-scan.ts';
 import { OPERATION_DIALECT, type Operation } from '../core/operation.ts';
-import type { Usage } from '../core/usage.ts';
 import { headerValue } from '../http/header-value.ts';
 import { clientProviderKey, KEY_HEADER_BY_DIALECT } from '../inbound/client-key.ts';
 import { errorBody, streamErrorFrame } from '../inbound/error-format.ts';
@@ -55,8 +54,6 @@ export interface DataRequest {
   stream: boolean;
   /** The client's API version path segment (Gemini). */
   apiVersion?: string;
-  /** The body has no `model` (MLflow invocations): add one. */
-  insertModel?: boolean;
 }
 
 /** Some providers label a JSON error body with another content type (Gemini: text/event-stream). */
@@ -181,6 +178,7 @@ export class DataPlane {
     }
     const upstreamBody = applySplices(body, splices);
 
+    const timeouts = endpointTimeouts(endpoint.policy);
     const call = adapter.upstream({
       operation: request.operation,
       target,
@@ -226,7 +224,7 @@ export class DataPlane {
         method: 'POST',
         headers: call.headers,
         body: upstreamBody,
-        timeouts: endpointTimeouts(endpoint.policy),
+        timeouts,
         signal: abort.signal,
       });
     } catch (error) {
@@ -249,7 +247,7 @@ export class DataPlane {
         await this.#relayStream(request, dialect, adapter, upstream, res, record, {
           isSse,
           injectedUsage,
-          clientStallMs: endpointTimeouts(endpoint.policy).idleMs,
+          clientStallMs: timeouts.idleMs,
         });
       } else {
         await this.#relayBody(request, dialect, adapter, upstream, res, record, target);
@@ -410,5 +408,3 @@ export class DataPlane {
     }
   }
 }
-
-export type { Usage };

@@ -1,7 +1,6 @@
 import { GatewayError, invalidField } from '../core/errors.ts';
 import { findProvider, PROVIDER_NAMES, type ProviderSpec } from '../providers/registry.ts';
 import {
-  isObject,
   type JsonObject,
   optionalString,
   rejectUnknownFields,
@@ -113,8 +112,4 @@ export function parseSecretPatch(body: unknown, currentProvider: string): Secret
   if (input['value'] !== undefined) patch.value = parseValue(input['value'], provider);
   if (input['auth_config'] !== undefined) patch.auth_config = parseAuthConfig(input['auth_config'], provider);
   return patch;
-}
-
-export function isSecretValue(value: unknown): value is SecretValue {
-  return isObject(value) && (value['api_key'] === undefined || typeof value['api_key'] === 'string');
 }
