@@ -13,7 +13,7 @@ import { Metrics } from './http/metrics.ts';
 import { sendJson } from './http/reply.ts';
 import { Router } from './http/router.ts';
 import { pingRedis } from './observability/redis-ping.ts';
-import { DataPlane } from './pipeline/passthrough.ts';
+import { DataPlane } from './pipeline/data-plane.ts';
 import { MemoryRecordSink, type RequestRecordSink } from './pipeline/request-record.ts';
 import { Catalog } from './resources/catalog.ts';
 import type { Vault } from './secrets/vault.ts';

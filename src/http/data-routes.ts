@@ -5,7 +5,7 @@ import { findMember } from '../core/json-scan.ts';
 import { OPERATION_DIALECT, type Operation } from '../core/operation.ts';
 import { errorBody } from '../inbound/error-format.ts';
 import { type RequestShape, readRequestShape, requireModel } from '../inbound/request-shape.ts';
-import type { DataPlane } from '../pipeline/passthrough.ts';
+import type { DataPlane } from '../pipeline/data-plane.ts';
 import type { Dialect } from '../providers/registry.ts';
 import type { SnapshotHolder } from '../snapshot/snapshot-holder.ts';
 import { readBody } from './body.ts';

@@ -1,8 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { StreamTap } from '../core/stream-tap.ts';
 import { JsonArraySplitter } from '../providers/gemini/json-array-stream.ts';
-import type { UpstreamResponse } from '../transport/http-client.ts';
-import type { RelayOutcome } from './relay-sse.ts';
+import type { RelayOutcome } from './exchange.ts';
 import { writeWithBackpressure } from './write.ts';
 
 /**
@@ -11,14 +10,14 @@ import { writeWithBackpressure } from './write.ts';
  * half-written element, so the connection is closed instead.
  */
 export async function relayJsonArray(
-  upstream: UpstreamResponse,
+  body: AsyncIterable<Uint8Array>,
   res: ServerResponse,
   tap: StreamTap,
   clientStallMs: number,
 ): Promise<RelayOutcome> {
   const splitter = new JsonArraySplitter();
   try {
-    for await (const chunk of upstream.body) {
+    for await (const chunk of body) {
       for (const element of splitter.push(chunk)) {
         tap.event({
           type: 'event',

@@ -2,11 +2,9 @@ import type { ServerResponse } from 'node:http';
 import { GatewayError } from '../core/errors.ts';
 import type { StreamTap } from '../core/stream-tap.ts';
 import { TransportError } from '../transport/errors.ts';
-import type { UpstreamResponse } from '../transport/http-client.ts';
 import { SseDecoder, type SseFrame } from '../transport/sse-decoder.ts';
+import type { RelayOutcome } from './exchange.ts';
 import { writeWithBackpressure } from './write.ts';
-
-export type RelayOutcome = 'complete' | 'truncated' | 'failed' | 'client_gone';
 
 export interface RelayOptions {
   /** What to send after `keepaliveMs` of upstream silence (a comment, or Anthropic's ping). */
@@ -34,7 +32,7 @@ export function midStreamError(error: unknown): GatewayError {
  * keepalive or an error frame can always be added without splitting an event.
  */
 export async function relaySse(
-  upstream: UpstreamResponse,
+  body: AsyncIterable<Uint8Array>,
   res: ServerResponse,
   tap: StreamTap,
   options: RelayOptions,
@@ -58,7 +56,7 @@ export async function relaySse(
   };
 
   try {
-    for await (const chunk of upstream.body) {
+    for await (const chunk of body) {
       keepalive.refresh();
       const out = forward(decoder.push(chunk));
       if (out) await writeWithBackpressure(res, out, options.clientStallMs);

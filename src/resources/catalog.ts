@@ -18,7 +18,7 @@ import {
   type EndpointView,
   endpointView,
   type ModelView,
-  maskApiKey,
+  maskSecretValue,
   modelView,
   type SecretView,
   secretView,
@@ -80,7 +80,7 @@ export class Catalog {
         name: input.name,
         provider: input.provider,
         sealed: this.#vault.seal(id, input.value),
-        maskedValue: maskApiKey(input.value.api_key),
+        maskedValue: maskSecretValue(input.value),
         authConfig: input.auth_config,
         createdAt: now,
         updatedAt: now,
@@ -100,7 +100,7 @@ export class Catalog {
       if (patch.auth_config !== undefined) next.authConfig = patch.auth_config;
       if (patch.value !== undefined) {
         next.sealed = this.#vault.seal(current.id, patch.value);
-        next.maskedValue = maskApiKey(patch.value.api_key);
+        next.maskedValue = maskSecretValue(patch.value);
       }
       await writer.updateSecret(next);
       return secretView(next);
@@ -126,6 +126,7 @@ export class Catalog {
       current.name === input.name &&
       current.provider === input.provider &&
       value.api_key === input.value.api_key &&
+      JSON.stringify(value.api_keys) === JSON.stringify(input.value.api_keys) &&
       JSON.stringify(current.authConfig) === JSON.stringify(input.auth_config)
     );
   }

@@ -11,6 +11,14 @@ import {
 
 export interface SecretValue {
   api_key?: string;
+  /** Several keys for one provider account, used round-robin. Exclusive with `api_key`. */
+  api_keys?: string[];
+}
+
+/** Every key a secret value holds, in order. */
+export function secretKeys(value: SecretValue): string[] {
+  if (value.api_keys) return value.api_keys;
+  return value.api_key === undefined ? [] : [value.api_key];
 }
 
 export interface SecretInput {
@@ -43,8 +51,26 @@ export function requireProvider(body: JsonObject, isAllowed: ProviderPolicy): Pr
 
 function parseValue(raw: unknown, provider: ProviderSpec): SecretValue {
   const value = requireObject(raw, 'value');
-  rejectUnknownFields(value, ['api_key'], 'value.');
+  rejectUnknownFields(value, ['api_key', 'api_keys'], 'value.');
   const apiKey = optionalString(value, 'api_key', 'value.');
+  const keys = value['api_keys'];
+  if (keys !== undefined) {
+    if (apiKey !== undefined) throw invalidField('value.api_keys', "cannot be set together with 'api_key'");
+    if (!Array.isArray(keys) || keys.length === 0) {
+      throw invalidField('value.api_keys', 'must be a non-empty array of keys');
+    }
+    const list = keys.map((key: unknown, i) => {
+      if (typeof key !== 'string' || key.trim() === '') {
+        throw invalidField(`value.api_keys[${i}]`, 'must be a non-empty string');
+      }
+      if (key === '!PASSTHRU') {
+        throw invalidField(`value.api_keys[${i}]`, "'!PASSTHRU' goes in 'api_key' on its own");
+      }
+      return key;
+    });
+    if (new Set(list).size !== list.length) throw invalidField('value.api_keys', 'holds the same key twice');
+    return { api_keys: list };
+  }
   if (apiKey === undefined && provider.apiKeyRequired) throw invalidField('value.api_key', 'is required');
   return apiKey === undefined ? {} : { api_key: apiKey };
 }

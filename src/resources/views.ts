@@ -91,6 +91,12 @@ export function endpointView(e: EndpointRecord, modelNames: ReadonlyMap<string, 
   };
 }
 
+/** Each key masked; several keys are listed comma-separated. */
+export function maskSecretValue(value: { api_key?: string; api_keys?: string[] }): string {
+  if (value.api_keys) return value.api_keys.map(maskApiKey).join(', ');
+  return maskApiKey(value.api_key);
+}
+
 /** `sk-...wxyz`: enough to recognise a key, never enough to use it. */
 export function maskApiKey(apiKey: string | undefined): string {
   if (apiKey === undefined || apiKey === '') return '';

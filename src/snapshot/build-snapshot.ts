@@ -1,5 +1,5 @@
 import { findProvider } from '../providers/registry.ts';
-import type { SecretValue } from '../resources/secret-input.ts';
+import { type SecretValue, secretKeys } from '../resources/secret-input.ts';
 import type { Vault } from '../secrets/vault.ts';
 import type { EndpointRecord, ModelRecord, SecretRecord } from '../store/records.ts';
 import type { ConfigSnapshot, Credential, ModelTarget, RoutedEndpoint } from './config-snapshot.ts';
@@ -33,7 +33,8 @@ export function buildSnapshot(rows: SnapshotRows, vault: Vault, cache: DecryptCa
         secretId: secret.id,
         secretName: secret.name,
         provider: secret.provider,
-        apiKey: value.api_key,
+        apiKey: secretKeys(value)[0],
+        apiKeys: secretKeys(value),
         passthrough: value.api_key === '!PASSTHRU',
         authConfig: secret.authConfig,
       };

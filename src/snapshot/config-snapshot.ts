@@ -7,6 +7,8 @@ export interface Credential {
   secretName: string;
   /** Undefined for providers that need no key (local servers). */
   apiKey: string | undefined;
+  /** Every key of the secret (one, or several used round-robin); empty when there is none. */
+  apiKeys: readonly string[];
   /** The secret says: use the calling client's own provider key. */
   passthrough: boolean;
   authConfig: Readonly<Record<string, string>>;
