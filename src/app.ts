@@ -16,6 +16,8 @@ import { pingRedis } from './observability/redis-ping.ts';
 import { DataPlane } from './pipeline/data-plane.ts';
 import { MemoryRecordSink, type RequestRecordSink } from './pipeline/request-record.ts';
 import { Catalog } from './resources/catalog.ts';
+import type { CircuitBreaker } from './routing/circuit-breaker.ts';
+import type { RandomSource } from './routing/targets.ts';
 import type { Vault } from './secrets/vault.ts';
 import { type ConfigChangeNotifier, InProcessChangeNotifier } from './snapshot/change-notifier.ts';
 import { SnapshotHolder } from './snapshot/snapshot-holder.ts';
@@ -31,6 +33,9 @@ export interface AppDeps {
   sink?: RequestRecordSink;
   /** Upstream silence before a stream keepalive (tests shorten it). */
   keepaliveMs?: number;
+  /** Routing's random source and circuit breaker (tests make them exact). */
+  random?: RandomSource;
+  breaker?: CircuitBreaker;
 }
 
 export interface App {
@@ -92,6 +97,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     sink,
     log,
     ...(deps.keepaliveMs === undefined ? {} : { keepaliveMs: deps.keepaliveMs }),
+    ...(deps.random === undefined ? {} : { random: deps.random }),
+    ...(deps.breaker === undefined ? {} : { breaker: deps.breaker }),
   });
   registerDataRoutes(router, { settings, dataPlane, snapshots, log });
 

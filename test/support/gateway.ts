@@ -39,7 +39,7 @@ export function newMasterKey(): string {
 /** A real gateway on 127.0.0.1:0 with its own SQLite file (or the given database URL). */
 export async function startGateway(
   env: Record<string, string> = {},
-  extra: Pick<AppDeps, 'sink' | 'keepaliveMs'> = {},
+  extra: Pick<AppDeps, 'sink' | 'keepaliveMs' | 'random' | 'breaker'> = {},
 ): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const settings = loadSettings({
