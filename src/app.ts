@@ -15,6 +15,7 @@ import { Router } from './http/router.ts';
 import { pingRedis } from './observability/redis-ping.ts';
 import { DataPlane } from './pipeline/data-plane.ts';
 import { MemoryRecordSink, type RequestRecordSink } from './pipeline/request-record.ts';
+import { translationFor } from './pipeline/translated-exchange.ts';
 import { Catalog } from './resources/catalog.ts';
 import type { CircuitBreaker } from './routing/circuit-breaker.ts';
 import type { RandomSource } from './routing/targets.ts';
@@ -99,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     ...(deps.keepaliveMs === undefined ? {} : { keepaliveMs: deps.keepaliveMs }),
     ...(deps.random === undefined ? {} : { random: deps.random }),
     ...(deps.breaker === undefined ? {} : { breaker: deps.breaker }),
+    translation: translationFor,
   });
   registerDataRoutes(router, { settings, dataPlane, snapshots, log });
 

@@ -15,13 +15,13 @@ import { planTargets, type RandomSource } from '../routing/targets.ts';
 import type { ModelTarget, RoutedEndpoint } from '../snapshot/config-snapshot.ts';
 import type { SnapshotHolder } from '../snapshot/snapshot-holder.ts';
 import { attemptUpstream, ClientGone, type FailedAttempt } from './attempt.ts';
-import type { Delivery, Exchange } from './exchange.ts';
+import type { Delivery, Exchange, LocalAnswer } from './exchange.ts';
 import { PassthroughExchange } from './passthrough-exchange.ts';
 import type { AttemptRecord, RequestRecord, RequestRecordSink } from './request-record.ts';
 import { endpointTimeouts } from './timeouts.ts';
 
 /** Builds the exchange for a target whose dialect differs from the client's. */
-export type TranslationFactory = (request: DataRequest, target: ModelTarget) => Exchange;
+export type TranslationFactory = (request: DataRequest, target: ModelTarget) => Exchange | LocalAnswer;
 
 export interface DataPlaneDeps {
   settings: Settings;
@@ -171,6 +171,11 @@ export class DataPlane {
       const exchange = this.#exchangeFor(request, target);
       record.model = target.name;
       record.provider = target.provider.name;
+      if ('local' in exchange) {
+        exchange.answer(this.#delivery(request, res, record, timeouts.idleMs));
+        this.#finish(record, request, res.statusCode, undefined);
+        return;
+      }
       const keys = target.credential.apiKeys;
       let retried = 0;
       let keySwitches = 0;
@@ -250,7 +255,7 @@ export class DataPlane {
     this.#sendFailure(request, res, last, record);
   }
 
-  #exchangeFor(request: DataRequest, target: ModelTarget): Exchange {
+  #exchangeFor(request: DataRequest, target: ModelTarget): Exchange | LocalAnswer {
     const dialect = OPERATION_DIALECT[request.operation];
     const provider = target.provider;
     const native =

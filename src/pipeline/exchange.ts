@@ -61,3 +61,9 @@ export interface Exchange {
     upstreamStatus?: number,
   ): void;
 }
+
+/** An answer the gateway makes itself for this target (a token-count estimate), with no upstream call. */
+export interface LocalAnswer {
+  readonly local: true;
+  answer(delivery: Delivery): void;
+}

@@ -186,17 +186,26 @@ describe('OpenAI SDK', () => {
     assert.match(error.message, /could not reach/);
   });
 
-  test('an endpoint of another dialect → 400 BadRequestError', async () => {
-    const chat = await expectError(
-      () => openai.chat.completions.create({ model: 'an', messages }),
+  test("a request the endpoint's backend cannot honour → 400 BadRequestError naming it", async () => {
+    const embeddings = await expectError(
+      () => openai.embeddings.create({ model: 'an', input: 'x' }),
       OpenAI.BadRequestError,
     );
-    assert.match(chat.message, /anthropic/);
-    await expectError(
-      () => openai.chat.completions.create({ model: 'gm', messages }),
+    assert.match(embeddings.message, /no embeddings API/);
+    const audio = await expectError(
+      () =>
+        openai.chat.completions.create({
+          model: 'an',
+          messages: [
+            {
+              role: 'user',
+              content: [{ type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } }],
+            },
+          ],
+        }),
       OpenAI.BadRequestError,
     );
-    await expectError(() => openai.embeddings.create({ model: 'an', input: 'x' }), OpenAI.BadRequestError);
+    assert.match(audio.message, /audio/i);
     noUpstreamCall();
   });
 
@@ -328,15 +337,17 @@ describe('Anthropic SDK', () => {
     assert.match(error.message, /not JSON/);
   });
 
-  test('an endpoint of another dialect → 400 BadRequestError', async () => {
-    await expectError(
-      () => anthropic.messages.create({ ...anthropicParams, model: 'oa' }),
+  test('a server tool sent to a backend of another dialect → 400 BadRequestError naming it', async () => {
+    const error = await expectError(
+      () =>
+        anthropic.messages.create({
+          ...anthropicParams,
+          model: 'oa',
+          tools: [{ type: 'web_search_20250305', name: 'web_search' }],
+        }),
       Anthropic.BadRequestError,
     );
-    await expectError(
-      () => anthropic.messages.countTokens({ model: 'gm', messages }),
-      Anthropic.BadRequestError,
-    );
+    assert.match(error.message, /web_search/);
     noUpstreamCall();
   });
 
@@ -417,9 +428,9 @@ describe('Gemini SDK', () => {
     assert.match(error.message, /not JSON/);
   });
 
-  test('an endpoint of another dialect → ApiError 400', async () => {
+  test('several candidates asked of an Anthropic backend → ApiError 400', async () => {
     const error = await expectError(
-      () => gemini.models.generateContent({ ...geminiRequest, model: 'oa' }),
+      () => gemini.models.generateContent({ ...geminiRequest, model: 'an', config: { candidateCount: 2 } }),
       ApiError,
     );
     assert.equal(error.status, 400);

@@ -220,8 +220,8 @@ describe('gateway-made errors', () => {
       { endpoint: 'nope', attempts: 0 },
     ],
     [
-      'endpoint of another dialect → 400',
-      () => openai.chat.completions.create({ model: 'an', messages }),
+      'embeddings asked of a backend without them → 400',
+      () => openai.embeddings.create({ model: 'an', input: 'x' }),
       { endpoint: 'an', attempts: 0 },
     ],
     ['missing model → 400', () => openai.chat.completions.create({ model: '', messages }), { attempts: 0 }],

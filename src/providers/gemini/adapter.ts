@@ -1,6 +1,9 @@
-import type { ProviderAdapter } from '../adapter.ts';
+import type { EmbeddingRequest } from '../../canonical/embeddings.ts';
+import type { ModelTarget } from '../../snapshot/config-snapshot.ts';
+import type { ProviderAdapter, UpstreamCall } from '../adapter.ts';
 import { usageFromMember } from '../body-usage.ts';
 import { generateStreamTap } from './stream-tap.ts';
+import { geminiEmbeddingsMethod } from './translate-embeddings/index.ts';
 import { generateUsage } from './usage.ts';
 
 /**
@@ -26,3 +29,18 @@ export const geminiAdapter: ProviderAdapter = {
   usageFromBody: (_operation, body) => usageFromMember(body, 'usageMetadata', generateUsage),
   streamTap: () => generateStreamTap(),
 };
+
+/** `embedContent` for one input, `batchEmbedContents` for several. */
+export function geminiEmbeddingsCall(
+  target: ModelTarget,
+  apiKey: string | undefined,
+  request: EmbeddingRequest,
+): UpstreamCall {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (apiKey) headers['x-goog-api-key'] = apiKey;
+  const method = geminiEmbeddingsMethod(request);
+  return {
+    url: `${target.apiBase}/v1beta/models/${encodeURIComponent(target.modelName)}:${method}`,
+    headers,
+  };
+}

@@ -1,0 +1,113 @@
+import type { ServerResponse } from 'node:http';
+import type { StreamDecoder, UpstreamFrame } from '../canonical/codecs.ts';
+import type { StreamEvent, UpstreamFailure } from '../canonical/response.ts';
+import type { Usage } from '../core/usage.ts';
+import { TransportError } from '../transport/errors.ts';
+import { SseDecoder, type SseEvent } from '../transport/sse-decoder.ts';
+import type { StreamResult } from './exchange.ts';
+import { writeWithBackpressure } from './write.ts';
+
+/** Canonical events in, client text out: an SSE encoder, or Gemini's streamed JSON array. */
+export interface ClientStreamWriter {
+  encode(event: StreamEvent): string;
+  end(): string;
+  fail(failure: UpstreamFailure): string;
+}
+
+export interface TranslatedRelayOptions {
+  /** Sent after `keepaliveMs` of upstream silence; null when the client format has none. */
+  keepaliveFrame: string | null;
+  keepaliveMs: number;
+  clientStallMs: number;
+}
+
+function upstreamFrame(frame: SseEvent): UpstreamFrame {
+  return frame.event === undefined ? { data: frame.data } : { event: frame.event, data: frame.data };
+}
+
+function transportFailure(error: unknown): UpstreamFailure {
+  if (error instanceof TransportError && error.kind === 'timeout') {
+    return { status: 504, message: `the provider stopped sending (${error.phase ?? 'timeout'} timeout)` };
+  }
+  return { status: 502, message: 'the provider connection failed mid-stream' };
+}
+
+/**
+ * Relays a backend's SSE stream through its decoder and the client's encoder. Nothing the
+ * backend sent is forwarded as is: the client sees only frames its encoder built, so the
+ * stream is well formed for its SDK whatever the backend did.
+ */
+export async function relayTranslated(
+  body: AsyncIterable<Uint8Array>,
+  res: ServerResponse,
+  decoder: StreamDecoder,
+  writer: ClientStreamWriter,
+  options: TranslatedRelayOptions,
+): Promise<StreamResult> {
+  const sse = new SseDecoder();
+  let usage: Usage | null = null;
+  let finished = false;
+  let failed = false;
+
+  const keepalive = setTimeout(function beat() {
+    if (options.keepaliveFrame && !res.writableEnded && !res.destroyed) {
+      res.write(options.keepaliveFrame);
+      keepalive.refresh();
+    }
+  }, options.keepaliveMs);
+  keepalive.unref();
+
+  const encode = (events: StreamEvent[]): string => {
+    let out = '';
+    for (const event of events) {
+      if (failed) break;
+      if (event.type === 'usage') usage = event.usage;
+      else if (event.type === 'start' && event.usage) usage = event.usage;
+      else if (event.type === 'finish') finished = true;
+      if (event.type === 'error') {
+        failed = true;
+        out += writer.fail(event.error);
+        break;
+      }
+      out += writer.encode(event);
+    }
+    return out;
+  };
+
+  try {
+    for await (const chunk of body) {
+      keepalive.refresh();
+      let out = '';
+      for (const frame of sse.push(chunk))
+        if (frame.type === 'event') out += encode(decoder.frame(upstreamFrame(frame)));
+      if (out) await writeWithBackpressure(res, out, options.clientStallMs);
+      if (res.destroyed) return { outcome: 'client_gone', usage };
+      if (failed) {
+        res.end();
+        return { outcome: 'failed', usage };
+      }
+    }
+    let out = '';
+    for (const frame of sse.end())
+      if (frame.type === 'event') out += encode(decoder.frame(upstreamFrame(frame)));
+    out += encode(decoder.end());
+    if (failed) {
+      res.end(out);
+      return { outcome: 'failed', usage };
+    }
+    if (!finished) {
+      res.end(
+        out + writer.fail({ status: 502, message: 'the provider ended the stream before it was complete' }),
+      );
+      return { outcome: 'truncated', usage };
+    }
+    res.end(out + writer.end());
+    return { outcome: 'complete', usage };
+  } catch (error) {
+    if (res.destroyed) return { outcome: 'client_gone', usage };
+    res.end(writer.fail(transportFailure(error)));
+    return { outcome: 'failed', usage };
+  } finally {
+    clearTimeout(keepalive);
+  }
+}
