@@ -90,6 +90,40 @@ function openaiChat(target: TargetInfo, stream: boolean): RequestSpec {
   };
 }
 
+/** The same conversation as an Anthropic Messages request (what Claude Code and the Anthropic SDK send). */
+export function messagesRequestBody(model: string, stream: boolean): string {
+  const body: Record<string, unknown> = {
+    model,
+    system: SYSTEM_PROMPT,
+    messages: [{ role: 'user', content: USER_MESSAGE }],
+    temperature: 0.2,
+    max_tokens: 512,
+    metadata: { user_id: 'customer-4821' },
+  };
+  if (stream) body['stream'] = true;
+  return JSON.stringify(body);
+}
+
+/**
+ * Switchyard gets the Anthropic request and translates it for the OpenAI-dialect upstream;
+ * targets that cannot translate get the equivalent OpenAI request, so the cells compare
+ * translating against the cheapest possible relay of the same conversation.
+ */
+function translated(target: TargetInfo, stream: boolean): RequestSpec {
+  if (target.name !== 'switchyard') return openaiChat(target, stream);
+  return {
+    method: 'POST',
+    path: '/v1/messages',
+    headers: {
+      'content-type': 'application/json',
+      accept: stream ? 'text/event-stream' : 'application/json',
+      'x-api-key': 'sk-ant-bench-000000000000',
+      'anthropic-version': '2023-06-01',
+    },
+    body: messagesRequestBody(target.model, stream),
+  };
+}
+
 // ---- checks ------------------------------------------------------------------------------
 
 function expectStatus(res: CheckInput, status = 200): string | undefined {
@@ -116,6 +150,23 @@ export function checkSseDone(res: CheckInput): string | undefined {
   return res.body.trimEnd().endsWith('data: [DONE]') ? undefined : 'stream does not end with data: [DONE]';
 }
 
+function checkTranslatedJson(res: CheckInput): string | undefined {
+  if (!res.body.includes('"type":"message"')) return checkChatJson(res);
+  const bad = expectStatus(res);
+  if (bad !== undefined) return bad;
+  const body = JSON.parse(res.body) as { content?: Array<{ type: string }> };
+  return body.content?.[0]?.type === 'text' ? undefined : 'no text block in the Anthropic reply';
+}
+
+function checkTranslatedStream(res: CheckInput): string | undefined {
+  if (!res.body.includes('event: message_start')) return checkSseDone(res);
+  const bad = expectStatus(res);
+  if (bad !== undefined) return bad;
+  return res.body.trimEnd().endsWith('data: {"type":"message_stop"}')
+    ? undefined
+    : 'Anthropic stream does not end with message_stop';
+}
+
 // ---- the list ----------------------------------------------------------------------------
 
 export const WORKLOADS: readonly Workload[] = [
@@ -132,5 +183,20 @@ export const WORKLOADS: readonly Workload[] = [
     upstream: { config: { streamChunks: 40 } },
     request: (t) => openaiChat(t, true),
     check: checkSseDone,
+  },
+  {
+    name: 'translate-json',
+    description:
+      'Anthropic Messages request translated to the OpenAI-dialect upstream and back (others: the same conversation as OpenAI chat)',
+    upstream: { config: { replyBytes: 1024 } },
+    request: (t) => translated(t, false),
+    check: checkTranslatedJson,
+  },
+  {
+    name: 'translate-stream-40',
+    description: 'the translated request streamed: 40 OpenAI chunks become an Anthropic event stream',
+    upstream: { config: { streamChunks: 40 } },
+    request: (t) => translated(t, true),
+    check: checkTranslatedStream,
   },
 ];

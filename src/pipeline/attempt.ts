@@ -122,7 +122,7 @@ export async function attemptUpstream(
       bytes,
     };
   }
-  if (!contentType.includes('json') && !isJsonDocument(bytes)) {
+  if (bytes.length === 0 || (!contentType.includes('json') && !isJsonDocument(bytes))) {
     return {
       kind: 'failed',
       failure: { kind: 'status', status: 502 },

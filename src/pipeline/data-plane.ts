@@ -54,6 +54,8 @@ export interface DataRequest {
 
 const DEFAULT_KEEPALIVE_MS = 10_000;
 const KEY_STATUSES = new Set([401, 403, 429]);
+/** Less time than this left before the deadline: not worth starting another attempt. */
+const MIN_ATTEMPT_MS = 10;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -190,12 +192,24 @@ export class DataPlane {
         };
         record.attempts.push(attempt);
         const sentAt = performance.now();
-        const result = await attemptUpstream(
-          upstreamPlan,
-          { ...timeouts, totalMs: Math.max(0, deadline - sentAt) },
-          signal,
-          request.operation === 'stream_generate' && exchange.clientDialect === target.provider.dialect,
-        );
+        if (deadline - sentAt < MIN_ATTEMPT_MS) {
+          // No time left: this model is not tried, and not counted as failing.
+          record.attempts.pop();
+          this.#breaker.release(target.id);
+          break;
+        }
+        let result: Awaited<ReturnType<typeof attemptUpstream>>;
+        try {
+          result = await attemptUpstream(
+            upstreamPlan,
+            { ...timeouts, totalMs: Math.max(0, deadline - sentAt) },
+            signal,
+            request.operation === 'stream_generate' && exchange.clientDialect === target.provider.dialect,
+          );
+        } catch (error) {
+          this.#breaker.release(target.id);
+          throw error;
+        }
         attempt.latencyMs = performance.now() - sentAt;
         record.upstreamMs += attempt.latencyMs;
 

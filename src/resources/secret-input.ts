@@ -49,6 +49,10 @@ export function requireProvider(body: JsonObject, isAllowed: ProviderPolicy): Pr
   return spec;
 }
 
+// A key goes into a header; a pasted trailing newline would fail every request.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 function parseValue(raw: unknown, provider: ProviderSpec): SecretValue {
   const value = requireObject(raw, 'value');
   rejectUnknownFields(value, ['api_key', 'api_keys'], 'value.');
@@ -63,6 +67,9 @@ function parseValue(raw: unknown, provider: ProviderSpec): SecretValue {
       if (typeof key !== 'string' || key.trim() === '') {
         throw invalidField(`value.api_keys[${i}]`, 'must be a non-empty string');
       }
+      if (CONTROL_CHARACTER.test(key)) {
+        throw invalidField(`value.api_keys[${i}]`, 'holds a control character (a stray newline?)');
+      }
       if (key === '!PASSTHRU') {
         throw invalidField(`value.api_keys[${i}]`, "'!PASSTHRU' goes in 'api_key' on its own");
       }
@@ -72,6 +79,9 @@ function parseValue(raw: unknown, provider: ProviderSpec): SecretValue {
     return { api_keys: list };
   }
   if (apiKey === undefined && provider.apiKeyRequired) throw invalidField('value.api_key', 'is required');
+  if (apiKey !== undefined && CONTROL_CHARACTER.test(apiKey)) {
+    throw invalidField('value.api_key', 'holds a control character (a stray newline?)');
+  }
   return apiKey === undefined ? {} : { api_key: apiKey };
 }
 

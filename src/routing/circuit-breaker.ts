@@ -10,6 +10,8 @@ export interface CircuitBreaker {
   tryAcquire(modelId: string): boolean;
   succeeded(modelId: string): void;
   failed(modelId: string): void;
+  /** The attempt ended without a verdict (the client left): frees a claimed probe. */
+  release(modelId: string): void;
 }
 
 export interface BreakerOptions {
@@ -54,6 +56,11 @@ export class InProcessCircuitBreaker implements CircuitBreaker {
 
   succeeded(modelId: string): void {
     this.#circuits.delete(modelId);
+  }
+
+  release(modelId: string): void {
+    const circuit = this.#circuits.get(modelId);
+    if (circuit) circuit.probing = false;
   }
 
   failed(modelId: string): void {

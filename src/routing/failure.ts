@@ -43,6 +43,8 @@ export function retryAfterMs(
   const value = headers['retry-after']?.trim();
   if (!value) return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
+  // An HTTP date names its weekday or month; bare signed numbers are junk, not dates.
+  if (!/[A-Za-z]/.test(value)) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -22,6 +22,7 @@ const ANTHROPIC_ONLY_BLOCKS = new Set([
   'tool_addition',
   'tool_removal',
   'fallback',
+  'browser_state',
 ]);
 
 function anthropicOnlyBlock(type: string): boolean {
@@ -32,7 +33,9 @@ function anthropicOnlyBlock(type: string): boolean {
 
 type Role = Message['role'];
 
-const ROLES: ReadonlySet<string> = new Set(['user', 'assistant', 'system']);
+function isRole(value: unknown): value is Role {
+  return value === 'user' || value === 'assistant' || value === 'system';
+}
 
 /**
  * `messages`: user and assistant turns, and the `system` turns Claude Code sends inside
@@ -46,13 +49,8 @@ export function decodeMessages(value: unknown, dialectOnly: Set<string>): Messag
     const field = `messages.${at}`;
     if (!isObject(raw)) throw invalidField(field, 'must be an object with role and content');
     const role = raw['role'];
-    if (typeof role !== 'string' || !ROLES.has(role)) {
-      throw invalidField(`${field}.role`, 'must be "user", "assistant" or "system"');
-    }
-    return {
-      role: role as Role,
-      content: decodeContent(raw['content'], `${field}.content`, role as Role, dialectOnly),
-    };
+    if (!isRole(role)) throw invalidField(`${field}.role`, 'must be "user", "assistant" or "system"');
+    return { role, content: decodeContent(raw['content'], `${field}.content`, role, dialectOnly) };
   });
 }
 
@@ -68,7 +66,7 @@ function decodeContent(value: unknown, field: string, role: Role, dialectOnly: S
 
 function decodeBlock(value: unknown, field: string, role: Role, dialectOnly: Set<string>): ContentPart[] {
   const block = blockObject(value, field);
-  const type = block['type'] as string;
+  const type = String(block['type']);
   if (role === 'system' && type !== 'text') {
     throw invalidField(`${field}.type`, `a system message takes text blocks only, not '${type}'`);
   }
@@ -237,10 +235,18 @@ function toolResultContent(value: unknown, field: string): (TextPart | ImagePart
       case 'search_result':
         parts.push(searchResultText(block, item));
         break;
+      case 'tool_reference':
+        // Claude Code's tool search loads a deferred tool this way; translated requests
+        // declare every tool up front, so the reference only needs to say the tool is there.
+        parts.push({
+          type: 'text',
+          text: `Tool ${requiredString(block, 'tool_name', item)} is available to call.`,
+        });
+        break;
       default:
         throw invalidField(
           `${item}.type`,
-          `a tool result takes text, image, document and search_result blocks, not '${block['type']}'`,
+          `a tool result takes text, image, document, search_result and tool_reference blocks, not '${block['type']}'`,
         );
     }
   });

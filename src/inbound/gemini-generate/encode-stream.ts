@@ -100,8 +100,8 @@ export class GeminiChunkEncoder {
 
   /** A chunk with these parts, after any held calls (a new part means they are complete). */
   #parts(parts: WirePart[]): object[] {
-    const all = [...this.#takeCalls(), ...parts];
-    return all.length === 0 ? [] : [this.#chunk(all, undefined, this.#usage)];
+    if (parts.length === 0) return [];
+    return [this.#chunk([...this.#takeCalls(), ...parts], undefined, this.#usage)];
   }
 
   #takeCalls(): WirePart[] {

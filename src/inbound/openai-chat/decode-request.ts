@@ -39,7 +39,8 @@ export function decodeRequest(body: unknown): CanonicalRequest {
   if (model !== undefined && model !== null && typeof model !== 'string') {
     throw invalidField('model', 'must be a string');
   }
-  if (!model) throw new GatewayError('missing_model', "Missing required 'model' parameter", { param: 'model' });
+  if (!model)
+    throw new GatewayError('missing_model', "Missing required 'model' parameter", { param: 'model' });
   for (const [field, asksForSomething] of Object.entries(UNTRANSLATABLE)) {
     const value = body[field];
     if (value !== undefined && value !== null && asksForSomething(value)) {

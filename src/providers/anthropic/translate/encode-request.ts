@@ -57,7 +57,6 @@ function refuseUnsupported(request: CanonicalRequest): void {
     throw new GatewayError(
       'invalid_request',
       `${request.dialectOnly.join(', ')}: not available when the model is served by Anthropic through translation`,
-      { param: 'tools' },
     );
   }
   if (request.candidateCount !== undefined && request.candidateCount > 1) {

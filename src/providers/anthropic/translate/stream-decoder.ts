@@ -29,7 +29,8 @@ export class MessagesStreamDecoder implements StreamDecoder {
   #done = false;
 
   frame(frame: UpstreamFrame): StreamEvent[] {
-    if (this.#done) return [];
+    // `[DONE]` is not Anthropic's, but some Anthropic-compatible servers end with it.
+    if (this.#done || frame.data.trim() === '[DONE]') return [];
     let data: unknown;
     try {
       data = JSON.parse(frame.data);
