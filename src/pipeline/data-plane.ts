@@ -169,7 +169,6 @@ export class DataPlane {
     const bypass = healthy.length === 0;
 
     for (const target of bypass ? plan : healthy) {
-      if (!bypass && !this.#breaker.tryAcquire(target.id)) continue;
       const exchange = this.#exchangeFor(request, target);
       record.model = target.name;
       record.provider = target.provider.name;
@@ -178,82 +177,83 @@ export class DataPlane {
         this.#finish(record, request, res.statusCode, undefined);
         return;
       }
+      if (!bypass && !this.#breaker.tryAcquire(target.id)) continue;
       const keys = target.credential.apiKeys;
       let retried = 0;
       let keySwitches = 0;
-      for (;;) {
-        const apiKey = this.#apiKey(request, target, keys);
-        const upstreamPlan = exchange.prepare(target, apiKey);
-        const attempt: AttemptRecord = {
-          model: target.name,
-          provider: target.provider.name,
-          status: null,
-          latencyMs: 0,
-        };
-        record.attempts.push(attempt);
-        const sentAt = performance.now();
-        if (deadline - sentAt < MIN_ATTEMPT_MS) {
-          // No time left: this model is not tried, and not counted as failing.
-          record.attempts.pop();
-          this.#breaker.release(target.id);
-          break;
-        }
-        let result: Awaited<ReturnType<typeof attemptUpstream>>;
-        try {
-          result = await attemptUpstream(
+      // A claimed half-open probe must end in a verdict or be given back, whatever happens.
+      let verdict = false;
+      try {
+        for (;;) {
+          const apiKey = this.#apiKey(request, target, keys);
+          const upstreamPlan = exchange.prepare(target, apiKey);
+          const attempt: AttemptRecord = {
+            model: target.name,
+            provider: target.provider.name,
+            status: null,
+            latencyMs: 0,
+          };
+          record.attempts.push(attempt);
+          const sentAt = performance.now();
+          if (deadline - sentAt < MIN_ATTEMPT_MS) {
+            // No time left: this model is not tried, and not counted as failing.
+            record.attempts.pop();
+            break;
+          }
+          const result = await attemptUpstream(
             upstreamPlan,
             { ...timeouts, totalMs: Math.max(0, deadline - sentAt) },
             signal,
             request.operation === 'stream_generate' && exchange.clientDialect === target.provider.dialect,
           );
-        } catch (error) {
-          this.#breaker.release(target.id);
-          throw error;
-        }
-        attempt.latencyMs = performance.now() - sentAt;
-        record.upstreamMs += attempt.latencyMs;
+          attempt.latencyMs = performance.now() - sentAt;
+          record.upstreamMs += attempt.latencyMs;
 
-        if (result.kind !== 'failed') {
-          attempt.status = 200;
-          this.#breaker.succeeded(target.id);
-          await this.#deliver(request, res, exchange, result, record, timeouts.idleMs);
-          return;
-        }
-
-        attempt.status = result.upstreamStatus;
-        attempt.error = result.transport
-          ? this.#transportError(result, target).message
-          : `upstream ${result.upstreamStatus ?? result.clientStatus}`;
-        last = { failed: result, exchange, target };
-        const failure = result.failure;
-        if (isModelFailure(failure)) this.#breaker.failed(target.id);
-        else this.#breaker.succeeded(target.id);
-
-        const status = failure.status ?? 0;
-        if (apiKey && !target.credential.passthrough && KEY_STATUSES.has(status) && keys.length > 1) {
-          const cooldown =
-            status === 429 ? Math.max(KEY_COOLDOWN_MS, failure.retryAfterMs ?? 0) : KEY_COOLDOWN_MS;
-          this.#keys.setAside(target.credential.secretId, apiKey, cooldown);
-          if (
-            keySwitches < keys.length - 1 &&
-            this.#keys.hasAlternative(target.credential.secretId, keys, apiKey)
-          ) {
-            keySwitches++;
-            continue;
+          verdict = true;
+          if (result.kind !== 'failed') {
+            attempt.status = 200;
+            this.#breaker.succeeded(target.id);
+            await this.#deliver(request, res, exchange, result, record, timeouts.idleMs);
+            return;
           }
+
+          attempt.status = result.upstreamStatus;
+          attempt.error = result.transport
+            ? this.#transportError(result, target).message
+            : `upstream ${result.upstreamStatus ?? result.clientStatus}`;
+          last = { failed: result, exchange, target };
+          const failure = result.failure;
+          if (isModelFailure(failure)) this.#breaker.failed(target.id);
+          else this.#breaker.succeeded(target.id);
+
+          const status = failure.status ?? 0;
+          if (apiKey && !target.credential.passthrough && KEY_STATUSES.has(status) && keys.length > 1) {
+            const cooldown =
+              status === 429 ? Math.max(KEY_COOLDOWN_MS, failure.retryAfterMs ?? 0) : KEY_COOLDOWN_MS;
+            this.#keys.setAside(target.credential.secretId, apiKey, cooldown);
+            if (
+              keySwitches < keys.length - 1 &&
+              this.#keys.hasAlternative(target.credential.secretId, keys, apiKey)
+            ) {
+              keySwitches++;
+              continue;
+            }
+          }
+          if (!isTriggered(failure, triggers)) {
+            this.#sendFailure(request, res, last, record);
+            return;
+          }
+          if (retried >= retries) break;
+          const delay = retryDelayMs(retried, backoffMs, this.#random, failure.retryAfterMs);
+          if (delay === undefined || performance.now() + delay >= deadline) break;
+          retried++;
+          const waitStart = performance.now();
+          await sleep(delay, signal);
+          record.upstreamMs += performance.now() - waitStart;
+          if (signal.aborted) throw new ClientGone('client went away');
         }
-        if (!isTriggered(failure, triggers)) {
-          this.#sendFailure(request, res, last, record);
-          return;
-        }
-        if (retried >= retries) break;
-        const delay = retryDelayMs(retried, backoffMs, this.#random, failure.retryAfterMs);
-        if (delay === undefined || performance.now() + delay >= deadline) break;
-        retried++;
-        const waitStart = performance.now();
-        await sleep(delay, signal);
-        record.upstreamMs += performance.now() - waitStart;
-        if (signal.aborted) throw new ClientGone('client went away');
+      } finally {
+        if (!verdict && !bypass) this.#breaker.release(target.id);
       }
     }
 

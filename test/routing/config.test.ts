@@ -251,9 +251,9 @@ describe('value.api_keys refused at config time', () => {
     }
   });
 
-  // A key pasted with its trailing newline (`$(cat key.txt)`) is stored as is today; every
-  // request that picks it then fails as a 502 "connection was reset" (undici refuses the
-  // header), which also counts against the model's circuit.
+  // A key pasted with its trailing newline (`$(cat key.txt)`) would make every request that
+  // picks it fail as a 502 "connection was reset" (undici refuses the header), which would
+  // also count against the model's circuit.
   it('a key holding a control character (a trailing newline) is refused', async () => {
     await assertRefused(gw, postSecret({ api_keys: ['sk-one-0123456789\n'] }), 400, 'value.api_keys[0]');
     await assertRefused(gw, postSecret({ api_key: 'sk-one-0123456789\n' }), 400, 'value.api_key');

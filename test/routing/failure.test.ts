@@ -142,8 +142,8 @@ describe('retryAfterMs', () => {
     assert.equal(retryAfterMs({ 'retry-after': '1e3' }, NOW), undefined);
   });
 
-  // V8's Date.parse reads '-1' as 2001-01-01 and '+5' as 2001-05-01: past dates, so these
-  // junk values become "retry right now" instead of being ignored (normal backoff).
+  // V8's Date.parse reads '-1' as 2001-01-01 and '+5' as 2001-05-01: past dates, so read as
+  // dates these junk values would mean "retry right now" instead of being ignored.
   it('a negative or signed number is junk, not an HTTP date: undefined', () => {
     assert.equal(retryAfterMs({ 'retry-after': '-1' }, NOW), undefined);
     assert.equal(retryAfterMs({ 'retry-after': '+5' }, NOW), undefined);

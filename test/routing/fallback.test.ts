@@ -111,8 +111,8 @@ describe('which failures move on (OpenAI SDK)', () => {
     assert.equal(answer.headers.get('x-switchyard-model'), chain.models[1]!.name);
   });
 
-  // Today the empty body is relayed as a 200 and the SDK fails on it ("Unexpected end of JSON
-  // input"), while the fallback could have answered.
+  // Relayed, the empty body would make the SDK fail ("Unexpected end of JSON input") while
+  // the fallback could have answered.
   it('a 200 with an empty application/json body is unusable and falls back', async () => {
     const chain = await addChain(rig, 'openai', [rig.a, rig.b]);
     rig.a.enqueue(raw(200, '', 'application/json'));
