@@ -3,5 +3,7 @@
  * header: anything outside printable ASCII is percent-encoded rather than making Node throw.
  */
 export function headerValue(value: string): string {
-  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
+  if (/^[\x20-\x7e]*$/.test(value)) return value;
+  // toWellFormed: a lone surrogate would make encodeURIComponent throw.
+  return encodeURIComponent(value.toWellFormed());
 }

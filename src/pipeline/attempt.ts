@@ -27,8 +27,10 @@ export interface FailedAttempt {
 export class ClientGone extends Error {}
 
 function transportFailure(error: unknown): FailedAttempt {
-  const transport =
-    toTransportError(error) ?? new TransportError('reset', 'upstream exchange failed', { cause: error });
+  // Not a transport failure (a header value undici refuses, a bug): it must not count
+  // against the model or be retried.
+  const transport = toTransportError(error);
+  if (!transport) throw error;
   if (transport.kind === 'aborted') throw new ClientGone('client went away');
   return {
     kind: 'failed',

@@ -15,7 +15,7 @@ import { planTargets, type RandomSource } from '../routing/targets.ts';
 import type { ModelTarget, RoutedEndpoint } from '../snapshot/config-snapshot.ts';
 import type { SnapshotHolder } from '../snapshot/snapshot-holder.ts';
 import { attemptUpstream, ClientGone, type FailedAttempt } from './attempt.ts';
-import type { Delivery, Exchange, LocalAnswer } from './exchange.ts';
+import type { Delivery, Exchange, LocalAnswer, UpstreamPlan } from './exchange.ts';
 import { PassthroughExchange } from './passthrough-exchange.ts';
 import type { AttemptRecord, RequestRecord, RequestRecordSink } from './request-record.ts';
 import { endpointTimeouts } from './timeouts.ts';
@@ -34,7 +34,7 @@ export interface DataPlaneDeps {
   random?: RandomSource;
   breaker?: CircuitBreaker;
   keys?: KeyPool;
-  translation?: TranslationFactory;
+  translation: TranslationFactory;
 }
 
 /** One client request, after its route has been read. */
@@ -54,6 +54,7 @@ export interface DataRequest {
 
 const DEFAULT_KEEPALIVE_MS = 10_000;
 const KEY_STATUSES = new Set([401, 403, 429]);
+const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 /** Less time than this left before the deadline: not worth starting another attempt. */
 const MIN_ATTEMPT_MS = 10;
 
@@ -168,8 +169,17 @@ export class DataPlane {
     const healthy = plan.filter((t) => !this.#breaker.isOpen(t.id));
     const bypass = healthy.length === 0;
 
+    let refusal: GatewayError | undefined;
     for (const target of bypass ? plan : healthy) {
-      const exchange = this.#exchangeFor(request, target);
+      let exchange: Exchange | LocalAnswer;
+      try {
+        exchange = this.#exchangeFor(request, target);
+      } catch (error) {
+        // This model cannot take the request (a feature its dialect lacks): another may.
+        if (!(error instanceof GatewayError)) throw error;
+        refusal ??= error;
+        continue;
+      }
       record.model = target.name;
       record.provider = target.provider.name;
       if ('local' in exchange) {
@@ -185,8 +195,16 @@ export class DataPlane {
       let verdict = false;
       try {
         for (;;) {
+          // A missing client key is the caller's to fix: answered, never routed around.
           const apiKey = this.#apiKey(request, target, keys);
-          const upstreamPlan = exchange.prepare(target, apiKey);
+          let upstreamPlan: UpstreamPlan;
+          try {
+            upstreamPlan = exchange.prepare(target, apiKey);
+          } catch (error) {
+            if (!(error instanceof GatewayError)) throw error;
+            refusal ??= error;
+            break;
+          }
           const attempt: AttemptRecord = {
             model: target.name,
             provider: target.provider.name,
@@ -200,7 +218,7 @@ export class DataPlane {
             record.attempts.pop();
             break;
           }
-          const result = await attemptUpstream(
+          let result = await attemptUpstream(
             upstreamPlan,
             { ...timeouts, totalMs: Math.max(0, deadline - sentAt) },
             signal,
@@ -210,6 +228,10 @@ export class DataPlane {
           record.upstreamMs += attempt.latencyMs;
 
           verdict = true;
+          if (result.kind === 'body' && exchange.checkBody) {
+            const unusable = exchange.checkBody(result.headers, result.bytes);
+            if (unusable) result = unusable;
+          }
           if (result.kind !== 'failed') {
             attempt.status = 200;
             this.#breaker.succeeded(target.id);
@@ -257,6 +279,7 @@ export class DataPlane {
       }
     }
 
+    if (!last && refusal) throw refusal;
     if (!last) {
       throw new GatewayError(
         'unavailable',
@@ -273,9 +296,7 @@ export class DataPlane {
     const dialect = OPERATION_DIALECT[request.operation];
     const provider = target.provider;
     const native =
-      provider.dialect === dialect &&
-      (request.operation !== 'responses' || provider.nativeResponses) &&
-      (request.operation !== 'embeddings' || provider.dialect === 'openai');
+      provider.dialect === dialect && (request.operation !== 'responses' || provider.nativeResponses);
     if (native) {
       return new PassthroughExchange({
         operation: request.operation,
@@ -287,12 +308,6 @@ export class DataPlane {
         stream: request.stream,
         apiVersion: request.apiVersion,
       });
-    }
-    if (!this.#deps.translation) {
-      throw new GatewayError(
-        'invalid_request',
-        `model '${target.name}' is served by '${provider.name}', which does not speak this API (${request.operation})`,
-      );
     }
     return this.#deps.translation(request, target);
   }
@@ -306,6 +321,9 @@ export class DataPlane {
         'unauthorized',
         `model '${target.name}' uses the caller's own ${target.provider.displayName} key: send it in ${KEY_HEADER_BY_DIALECT[dialect]}`,
       );
+    }
+    if (!VISIBLE_ASCII.test(key)) {
+      throw new GatewayError('unauthorized', 'the provider key sent holds characters no API key has');
     }
     return key;
   }

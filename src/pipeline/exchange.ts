@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Usage } from '../core/usage.ts';
 import type { Dialect } from '../providers/registry.ts';
 import type { ModelTarget } from '../snapshot/config-snapshot.ts';
+import type { FailedAttempt } from './attempt.ts';
 
 /** One upstream request, ready to send. */
 export interface UpstreamPlan {
@@ -39,6 +40,11 @@ export interface Exchange {
   readonly clientDialect: Dialect;
   /** Builds the upstream request; throws a GatewayError when this target cannot take the request. */
   prepare(target: ModelTarget, apiKey: string | undefined): UpstreamPlan;
+  /**
+   * Looks at a whole 2xx body before the client is committed to it: a body that cannot be
+   * answered from (an error inside a 200) becomes a failed attempt, retried or sent on.
+   */
+  checkBody?(upstreamHeaders: Readonly<Record<string, string>>, bytes: Uint8Array): FailedAttempt | undefined;
   /** Writes a whole successful JSON answer; returns its usage. */
   sendBody(
     delivery: Delivery,

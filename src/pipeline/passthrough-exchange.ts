@@ -14,19 +14,17 @@ import {
 import type { Operation } from '../core/operation.ts';
 import type { Usage } from '../core/usage.ts';
 import { errorBody, streamErrorFrame } from '../inbound/error-format.ts';
+import { keepaliveFrameFor } from '../inbound/keepalive.ts';
 import type { RequestShape } from '../inbound/request-shape.ts';
 import type { ProviderAdapter } from '../providers/adapter.ts';
 import { adapterFor } from '../providers/adapters.ts';
 import type { Dialect } from '../providers/registry.ts';
 import type { ModelTarget } from '../snapshot/config-snapshot.ts';
-import { SSE_KEEPALIVE_COMMENT } from '../transport/sse-encoder.ts';
 import type { Delivery, Exchange, StreamResult, UpstreamPlan } from './exchange.ts';
 import { isJsonDocument } from './json-document.ts';
 import { relayJsonArray } from './relay-json-array.ts';
 import { relaySse } from './relay-sse.ts';
 import { bodyExcerpt, relayedHeaders } from './upstream-headers.ts';
-
-export const ANTHROPIC_PING = 'event: ping\ndata: {"type": "ping"}\n\n';
 
 export interface PassthroughRequest {
   operation: Operation;
@@ -160,7 +158,7 @@ export class PassthroughExchange implements Exchange {
     const tap = adapter.streamTap(operation, { undoInjectedUsage: this.#injectedUsage });
     const outcome = isSse
       ? await relaySse(body, delivery.res, tap, {
-          keepaliveFrame: dialect === 'anthropic' ? ANTHROPIC_PING : SSE_KEEPALIVE_COMMENT,
+          keepaliveFrame: keepaliveFrameFor(dialect),
           keepaliveMs: delivery.keepaliveMs,
           clientStallMs: delivery.clientStallMs,
           errorFrame: (error) => streamErrorFrame(operation, dialect, error, delivery.requestId),

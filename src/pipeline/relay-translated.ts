@@ -5,6 +5,7 @@ import type { Usage } from '../core/usage.ts';
 import { TransportError } from '../transport/errors.ts';
 import { SseDecoder, type SseEvent } from '../transport/sse-decoder.ts';
 import type { StreamResult } from './exchange.ts';
+import { midStreamError } from './relay-sse.ts';
 import { writeWithBackpressure } from './write.ts';
 
 /** Canonical events in, client text out: an SSE encoder, or Gemini's streamed JSON array. */
@@ -23,13 +24,6 @@ export interface TranslatedRelayOptions {
 
 function upstreamFrame(frame: SseEvent): UpstreamFrame {
   return frame.event === undefined ? { data: frame.data } : { event: frame.event, data: frame.data };
-}
-
-function transportFailure(error: unknown): UpstreamFailure {
-  if (error instanceof TransportError && error.kind === 'timeout') {
-    return { status: 504, message: `the provider stopped sending (${error.phase ?? 'timeout'} timeout)` };
-  }
-  return { status: 502, message: 'the provider connection failed mid-stream' };
 }
 
 /**
@@ -76,11 +70,15 @@ export async function relayTranslated(
 
   try {
     for await (const chunk of body) {
-      keepalive.refresh();
       let out = '';
       for (const frame of sse.push(chunk))
         if (frame.type === 'event') out += encode(decoder.frame(upstreamFrame(frame)));
-      if (out) await writeWithBackpressure(res, out, options.clientStallMs);
+      if (out) {
+        // Silence is what the client sees: upstream bytes that produce nothing (comments,
+        // pings, dropped events) must not hold back the keepalive.
+        keepalive.refresh();
+        await writeWithBackpressure(res, out, options.clientStallMs);
+      }
       if (res.destroyed) return { outcome: 'client_gone', usage };
       if (failed) {
         res.end();
@@ -105,7 +103,13 @@ export async function relayTranslated(
     return { outcome: 'complete', usage };
   } catch (error) {
     if (res.destroyed) return { outcome: 'client_gone', usage };
-    res.end(writer.fail(transportFailure(error)));
+    if (!(error instanceof TransportError)) {
+      // A bug in a codec, not the provider: end the stream cleanly, then let it be logged.
+      res.end(writer.fail({ status: 500, message: 'the gateway failed while translating the stream' }));
+      throw error;
+    }
+    const failure = midStreamError(error);
+    res.end(writer.fail({ status: failure.status, message: failure.message }));
     return { outcome: 'failed', usage };
   } finally {
     clearTimeout(keepalive);

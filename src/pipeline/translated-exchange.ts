@@ -1,26 +1,32 @@
 import type { InboundChatCodec, ProviderChatCodec, ResponseContext } from '../canonical/codecs.ts';
-import type { EmbeddingRequest } from '../canonical/embeddings.ts';
+import type { EmbeddingRequest, EmbeddingResponse } from '../canonical/embeddings.ts';
 import { estimateRequestTokens } from '../canonical/estimate-tokens.ts';
 import type { CanonicalRequest } from '../canonical/request.ts';
-import type { UpstreamFailure } from '../canonical/response.ts';
+import type { CanonicalResponse, UpstreamFailure } from '../canonical/response.ts';
+import { isObject } from '../canonical/wire.ts';
 import { GatewayError } from '../core/errors.ts';
 import { OPERATION_DIALECT } from '../core/operation.ts';
 import { type Usage, usage } from '../core/usage.ts';
 import { anthropicMessagesInbound, decodeCountTokensRequest } from '../inbound/anthropic-messages/index.ts';
 import { errorBody } from '../inbound/error-format.ts';
 import { geminiChunkEncoder, geminiGenerateInbound } from '../inbound/gemini-generate/index.ts';
+import { keepaliveFrameFor } from '../inbound/keepalive.ts';
 import { openaiChatInbound } from '../inbound/openai-chat/index.ts';
 import { openaiEmbeddingsInbound } from '../inbound/openai-embeddings/index.ts';
 import { openaiResponsesInbound } from '../inbound/openai-responses/index.ts';
 import { failureAsGatewayError } from '../inbound/upstream-error.ts';
 import { adapterFor } from '../providers/adapters.ts';
-import { chatCodecFor, chatOperationFor, embeddingsBackendFor } from '../providers/codecs.ts';
+import {
+  chatCodecFor,
+  chatOperationFor,
+  type EmbeddingsBackend,
+  embeddingsBackendFor,
+} from '../providers/codecs.ts';
 import type { Dialect } from '../providers/registry.ts';
 import type { ModelTarget } from '../snapshot/config-snapshot.ts';
-import { SSE_KEEPALIVE_COMMENT } from '../transport/sse-encoder.ts';
+import type { FailedAttempt } from './attempt.ts';
 import type { DataRequest } from './data-plane.ts';
 import type { Delivery, Exchange, LocalAnswer, StreamResult, UpstreamPlan } from './exchange.ts';
-import { ANTHROPIC_PING } from './passthrough-exchange.ts';
 import { type ClientStreamWriter, relayTranslated } from './relay-translated.ts';
 import { relayedHeaders } from './upstream-headers.ts';
 
@@ -85,7 +91,7 @@ function sendTranslatedError(
 ): void {
   const json = parseJson(bytes);
   const failure =
-    json === undefined || upstreamStatus < 400
+    json === undefined
       ? {
           status,
           message: `${providerName} answered ${upstreamStatus} with ${upstreamHeaders['content-type'] || 'no content type'}, not JSON`,
@@ -100,32 +106,48 @@ function sendTranslatedError(
   );
 }
 
-/** The decoded client request, shared by every target one request tries. */
-const decoded = new WeakMap<DataRequest, CanonicalRequest>();
-
-function canonicalOf(request: DataRequest): CanonicalRequest {
-  let canonical = decoded.get(request);
-  if (!canonical) {
-    canonical = inboundFor(request).decodeRequest(parseBody(request.body));
-    canonical.model = request.endpointName;
-    canonical.stream = request.stream;
-    decoded.set(request, canonical);
-  }
-  return canonical;
+interface DecodedRequest {
+  canonical: CanonicalRequest;
+  /** OpenAI chat: the client set `stream_options.include_usage`. */
+  includeUsage: boolean;
 }
 
-function clientWantsUsage(request: DataRequest): boolean {
-  if (request.operation !== 'chat') return false;
-  const body = parseJson(request.body);
-  const options =
-    typeof body === 'object' && body !== null
-      ? (body as Record<string, unknown>)['stream_options']
-      : undefined;
-  return (
-    typeof options === 'object' &&
-    options !== null &&
-    (options as Record<string, unknown>)['include_usage'] === true
-  );
+/** The decoded client request, shared by every target one request tries. */
+const decoded = new WeakMap<DataRequest, DecodedRequest>();
+
+/** The client's body, parsed once, with `model` set to the endpoint (MLflow bodies have none). */
+function clientBody(request: DataRequest): unknown {
+  const body = parseBody(request.body);
+  if (isObject(body) && body['model'] === undefined) body['model'] = request.endpointName;
+  return body;
+}
+
+function decodeOnce(request: DataRequest): DecodedRequest {
+  let entry = decoded.get(request);
+  if (!entry) {
+    const body = clientBody(request);
+    const canonical = inboundFor(request).decodeRequest(body);
+    canonical.model = request.endpointName;
+    canonical.stream = request.stream;
+    const options = isObject(body) ? body['stream_options'] : undefined;
+    const includeUsage =
+      request.operation === 'chat' && isObject(options) && options['include_usage'] === true;
+    entry = { canonical, includeUsage };
+    decoded.set(request, entry);
+  }
+  return entry;
+}
+
+/** A 2xx body the backend's codec cannot read: a failed attempt (502), not an answer. */
+function unusableBody(headers: Readonly<Record<string, string>>, bytes: Uint8Array): FailedAttempt {
+  return {
+    kind: 'failed',
+    failure: { kind: 'status', status: 502 },
+    clientStatus: 502,
+    upstreamStatus: 200,
+    headers,
+    bytes,
+  };
 }
 
 /** A chat-like request (chat, Responses, Messages, generateContent) to a backend of another dialect. */
@@ -133,15 +155,19 @@ export class TranslatedChatExchange implements Exchange {
   readonly clientDialect: Dialect;
   readonly #request: DataRequest;
   readonly #canonical: CanonicalRequest;
+  readonly #includeUsage: boolean;
   readonly #inbound: InboundChatCodec;
   #codec: ProviderChatCodec | undefined;
   #target: ModelTarget | undefined;
+  #response: CanonicalResponse | undefined;
 
   constructor(request: DataRequest) {
     this.#request = request;
     this.clientDialect = OPERATION_DIALECT[request.operation];
     this.#inbound = inboundFor(request);
-    this.#canonical = canonicalOf(request);
+    const { canonical, includeUsage } = decodeOnce(request);
+    this.#canonical = canonical;
+    this.#includeUsage = includeUsage;
   }
 
   prepare(target: ModelTarget, apiKey: string | undefined): UpstreamPlan {
@@ -168,10 +194,19 @@ export class TranslatedChatExchange implements Exchange {
       requestId: request.requestId,
       clientModel: request.endpointName,
       created: Math.floor(Date.now() / 1000),
-      includeUsage: request.stream && clientWantsUsage(request),
+      includeUsage: request.stream && this.#includeUsage,
       estimatedInputTokens:
         request.stream && this.clientDialect === 'anthropic' ? estimateRequestTokens(this.#canonical) : 0,
     };
+  }
+
+  checkBody(upstreamHeaders: Readonly<Record<string, string>>, bytes: Uint8Array): FailedAttempt | undefined {
+    try {
+      this.#response = (this.#codec as ProviderChatCodec).decodeResponse(parseJson(bytes));
+      return undefined;
+    } catch {
+      return unusableBody(upstreamHeaders, bytes);
+    }
   }
 
   sendBody(
@@ -179,8 +214,7 @@ export class TranslatedChatExchange implements Exchange {
     upstreamHeaders: Readonly<Record<string, string>>,
     bytes: Uint8Array,
   ): Usage | null {
-    const codec = this.#codec as ProviderChatCodec;
-    const response = codec.decodeResponse(parseJson(bytes));
+    const response = this.#response ?? (this.#codec as ProviderChatCodec).decodeResponse(parseJson(bytes));
     writeJson(
       delivery,
       200,
@@ -214,11 +248,7 @@ export class TranslatedChatExchange implements Exchange {
       ? jsonArrayWriter(context)
       : this.#inbound.streamEncoder(context);
     return relayTranslated(body, delivery.res, codec.streamDecoder(), writer, {
-      keepaliveFrame: jsonArray
-        ? null
-        : this.clientDialect === 'anthropic'
-          ? ANTHROPIC_PING
-          : SSE_KEEPALIVE_COMMENT,
+      keepaliveFrame: jsonArray ? null : keepaliveFrameFor(this.clientDialect),
       keepaliveMs: delivery.keepaliveMs,
       clientStallMs: delivery.clientStallMs,
     });
@@ -271,20 +301,11 @@ function jsonArrayWriter(context: ResponseContext): ClientStreamWriter {
 export class TranslatedEmbeddingsExchange implements Exchange {
   readonly clientDialect: Dialect = 'openai';
   readonly #embedding: EmbeddingRequest;
-  #target: ModelTarget | undefined;
+  readonly #backend: EmbeddingsBackend;
+  readonly #target: ModelTarget;
+  #response: EmbeddingResponse | undefined;
 
   constructor(request: DataRequest, target: ModelTarget) {
-    if (!embeddingsBackendFor(target.provider)) {
-      throw new GatewayError(
-        'invalid_request',
-        `model '${target.name}' is served by ${target.provider.displayName}, which has no embeddings API`,
-      );
-    }
-    this.#embedding = openaiEmbeddingsInbound.decodeRequest(parseBody(request.body));
-    this.#embedding.model = request.endpointName;
-  }
-
-  prepare(target: ModelTarget, apiKey: string | undefined): UpstreamPlan {
     const backend = embeddingsBackendFor(target.provider);
     if (!backend) {
       throw new GatewayError(
@@ -292,10 +313,25 @@ export class TranslatedEmbeddingsExchange implements Exchange {
         `model '${target.name}' is served by ${target.provider.displayName}, which has no embeddings API`,
       );
     }
+    this.#backend = backend;
     this.#target = target;
-    const call = backend.call(target, apiKey, this.#embedding);
-    const body = JSON.stringify(backend.codec.encodeRequest(this.#embedding, target.modelName));
+    this.#embedding = openaiEmbeddingsInbound.decodeRequest(clientBody(request));
+    this.#embedding.model = request.endpointName;
+  }
+
+  prepare(target: ModelTarget, apiKey: string | undefined): UpstreamPlan {
+    const call = this.#backend.call(target, apiKey, this.#embedding);
+    const body = JSON.stringify(this.#backend.codec.encodeRequest(this.#embedding, target.modelName));
     return { url: call.url, headers: call.headers, body, stream: false };
+  }
+
+  checkBody(upstreamHeaders: Readonly<Record<string, string>>, bytes: Uint8Array): FailedAttempt | undefined {
+    try {
+      this.#response = this.#backend.codec.decodeResponse(parseJson(bytes), this.#embedding);
+      return undefined;
+    } catch {
+      return unusableBody(upstreamHeaders, bytes);
+    }
   }
 
   sendBody(
@@ -303,9 +339,7 @@ export class TranslatedEmbeddingsExchange implements Exchange {
     upstreamHeaders: Readonly<Record<string, string>>,
     bytes: Uint8Array,
   ): Usage | null {
-    const backend = embeddingsBackendFor((this.#target as ModelTarget).provider);
-    if (!backend) throw new GatewayError('internal', 'embeddings backend vanished');
-    const response = backend.codec.decodeResponse(parseJson(bytes), this.#embedding);
+    const response = this.#response ?? this.#backend.codec.decodeResponse(parseJson(bytes), this.#embedding);
     writeJson(
       delivery,
       200,
@@ -316,7 +350,7 @@ export class TranslatedEmbeddingsExchange implements Exchange {
   }
 
   relayStream(): Promise<StreamResult> {
-    throw new GatewayError('internal', 'embeddings are never streamed');
+    return Promise.reject(new GatewayError('internal', 'embeddings are never streamed'));
   }
 
   sendUpstreamError(
@@ -326,8 +360,7 @@ export class TranslatedEmbeddingsExchange implements Exchange {
     bytes: Uint8Array,
     upstreamStatus = status,
   ): void {
-    const target = this.#target as ModelTarget;
-    const codec = chatCodecFor(target.provider);
+    const codec = chatCodecFor(this.#target.provider);
     sendTranslatedError(
       delivery,
       'openai',
@@ -336,14 +369,14 @@ export class TranslatedEmbeddingsExchange implements Exchange {
       upstreamHeaders,
       bytes,
       upstreamStatus,
-      target.provider.displayName,
+      this.#target.provider.displayName,
     );
   }
 }
 
 /** Anthropic `count_tokens` for a backend without it: a local tokenizer estimate. */
 function countTokensLocally(request: DataRequest): LocalAnswer {
-  const canonical = decodeCountTokensRequest(parseBody(request.body));
+  const canonical = decodeCountTokensRequest(clientBody(request));
   return {
     local: true,
     answer(delivery) {

@@ -24,8 +24,10 @@ export function relayedHeaders(upstream: Readonly<Record<string, string>>): Reco
 
 /** A short, tag-free excerpt of a non-JSON error body, for the client's error message. */
 export function bodyExcerpt(text: string): string {
+  // Cut before the regexes: an error page can be megabytes of anything.
   const plain = text
-    .replace(/<[^>]*>/g, ' ')
+    .slice(0, 4096)
+    .replace(/<[^<>]*>/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   return plain.length > 200 ? `${plain.slice(0, 200)}...` : plain;

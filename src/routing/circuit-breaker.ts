@@ -26,6 +26,8 @@ interface Circuit {
   probing: boolean;
 }
 
+const MAX_CIRCUITS = 10_000;
+
 export const DEFAULT_BREAKER: BreakerOptions = { threshold: 5, cooldownMs: 30_000 };
 
 export class InProcessCircuitBreaker implements CircuitBreaker {
@@ -66,6 +68,11 @@ export class InProcessCircuitBreaker implements CircuitBreaker {
   failed(modelId: string): void {
     let circuit = this.#circuits.get(modelId);
     if (!circuit) {
+      // Direct `provider:model` names are client-chosen: the map must not grow without end.
+      if (this.#circuits.size >= MAX_CIRCUITS) {
+        const oldest = this.#circuits.keys().next().value;
+        if (oldest !== undefined) this.#circuits.delete(oldest);
+      }
       circuit = { consecutiveFailures: 0, openUntil: 0, probing: false };
       this.#circuits.set(modelId, circuit);
     }

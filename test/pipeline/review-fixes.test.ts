@@ -1,0 +1,141 @@
+// Defects an independent review of routing and translation found, each sent as the input
+// that showed it.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { headerValue } from '../../src/http/header-value.ts';
+import { bodyExcerpt } from '../../src/pipeline/upstream-headers.ts';
+import { InProcessCircuitBreaker } from '../../src/routing/circuit-breaker.ts';
+import { json, sse } from '../fake-provider/index.ts';
+import { parseSse, post, sleep } from '../passthrough/helpers.ts';
+import { type DataPlaneRig, startDataPlane } from '../support/data-plane.ts';
+
+describe('pure pieces', () => {
+  it('an error page of 120 KB of "<" is excerpted without quadratic regex work', () => {
+    const started = performance.now();
+    const excerpt = bodyExcerpt('<'.repeat(120_000));
+    assert.ok(performance.now() - started < 500, 'excerpting took too long');
+    assert.ok(excerpt.length <= 203);
+  });
+
+  it('a lone surrogate in an endpoint name becomes a valid header value', () => {
+    assert.equal(headerValue('a\ud800b'), 'a%EF%BF%BDb');
+  });
+
+  it('the circuit map stays bounded when clients make up model names', () => {
+    const breaker = new InProcessCircuitBreaker({ threshold: 5, cooldownMs: 1000 });
+    for (let i = 0; i < 10_050; i++) breaker.failed(`direct:openai:made-up-${i}`);
+    // The oldest entries were evicted: failing them again starts from one failure.
+    for (let i = 0; i < 4; i++) breaker.failed('direct:openai:made-up-0');
+    assert.equal(breaker.isOpen('direct:openai:made-up-0'), false);
+  });
+});
+
+describe('through the gateway', () => {
+  let rig: DataPlaneRig;
+  before(async () => {
+    rig = await startDataPlane();
+    for (const [name, primary, fallback] of [
+      ['an-then-vl', 'anthropic-model', 'vllm-model'],
+      ['an-then-gm', 'anthropic-model', 'gemini-model'],
+    ] as const) {
+      const created = await rig.gw.call('POST', '/api/v1/endpoints', {
+        name,
+        models: [
+          { model: primary, role: 'primary' },
+          { model: fallback, role: 'fallback' },
+        ],
+      });
+      assert.equal(created.status, 201, created.text);
+    }
+    const own = await rig.gw.call('POST', '/api/v1/secrets', {
+      name: 'own-key',
+      provider: 'gemini',
+      value: { api_key: '!PASSTHRU' },
+      auth_config: { api_base: rig.fake.url },
+    });
+    assert.equal(own.status, 201, own.text);
+    await rig.gw.call('POST', '/api/v1/models', {
+      name: 'gemini-own',
+      provider: 'gemini',
+      model_name: 'gemini-2.5-flash',
+      secret: 'own-key',
+    });
+    await rig.gw.call('POST', '/api/v1/endpoints', {
+      name: 'gm-own',
+      models: [{ model: 'gemini-own', role: 'primary' }],
+    });
+  });
+  after(() => rig.close());
+
+  it('a lone surrogate as the model answers 404, not 500', async () => {
+    const reply = await post(rig.gw.url, '/v1/chat/completions', '{"model":"\\ud800","messages":[]}');
+    assert.equal(reply.status, 404, reply.text);
+  });
+
+  it('a client key with a control character is a 401 and never reaches the provider', async () => {
+    const before = rig.fake.requests.length;
+    const body = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] });
+    const reply = await post(rig.gw.url, '/v1beta/models/gm-own:generateContent?key=bad%0Akey', body);
+    assert.equal(reply.status, 401, reply.text);
+    assert.equal(rig.fake.requests.length, before);
+  });
+
+  it('a fallback that cannot take the request does not hide the primary error', async () => {
+    rig.fake.enqueue(
+      json(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
+      '/v1/messages',
+    );
+    const reply = await post(
+      rig.gw.url,
+      '/v1/messages',
+      JSON.stringify({
+        model: 'an-then-vl',
+        max_tokens: 32,
+        messages: [{ role: 'user', content: 'search the web' }],
+        tools: [{ type: 'web_search_20250305', name: 'web_search' }],
+      }),
+      { 'anthropic-version': '2023-06-01' },
+    );
+    assert.equal(reply.status, 529, reply.text);
+    assert.match(reply.text, /overloaded_error/);
+    assert.equal(reply.headers.get('x-switchyard-attempts'), '1');
+  });
+
+  it('an error inside a 200 from a translated backend is retried on the fallback', async () => {
+    rig.fake.enqueue(
+      json(200, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
+      '/v1/messages',
+    );
+    const reply = await post(
+      rig.gw.url,
+      '/v1/chat/completions',
+      JSON.stringify({ model: 'an-then-gm', messages: [{ role: 'user', content: 'hi' }] }),
+    );
+    assert.equal(reply.status, 200, reply.text);
+    assert.equal(reply.headers.get('x-switchyard-model'), 'gemini-model');
+    assert.equal(reply.headers.get('x-switchyard-attempts'), '2');
+  });
+
+  it('upstream comments do not hold back the keepalives of a translated stream', async () => {
+    const comments = Array.from({ length: 8 }, () => ': PROCESSING\n\n');
+    rig.fake.enqueue(sse(comments, { frameDelayMs: 100 }), '/v1/chat/completions');
+    const started = performance.now();
+    const reply = await post(
+      rig.gw.url,
+      '/v1/messages',
+      JSON.stringify({
+        model: 'vl',
+        max_tokens: 32,
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+      { 'anthropic-version': '2023-06-01' },
+    );
+    assert.ok(performance.now() - started >= 700);
+    const events = parseSse(reply.text).map((e) => e.event);
+    // The data plane's test keepalive is 200 ms; ~800 ms of comments must yield pings.
+    assert.ok(events.filter((e) => e === 'ping').length >= 2, `events: ${events.join(',')}`);
+    assert.equal(events.at(-1), 'error', 'a stream with no content ends in the error event');
+    await sleep(0);
+  });
+});
