@@ -150,6 +150,15 @@ const DOCUMENT_TOKENS = 1_500;
  * Thinking from earlier turns is left out: Anthropic does not count it, and plain backends
  * receive none.
  */
+/** A schema's JSON for counting; one nested too deeply to serialise counts as nothing. */
+function schemaText(schema: unknown): string {
+  try {
+    return JSON.stringify(schema) ?? '';
+  } catch {
+    return '';
+  }
+}
+
 export function estimateRequestTokens(request: CanonicalRequest): number {
   const texts: string[] = [];
   let fixed = REPLY_PRIMING;
@@ -163,10 +172,10 @@ export function estimateRequestTokens(request: CanonicalRequest): number {
   }
   for (const tool of request.tools) {
     fixed += PER_TOOL;
-    texts.push(tool.name, tool.description ?? '', JSON.stringify(tool.parameters));
+    texts.push(tool.name, tool.description ?? '', schemaText(tool.parameters));
   }
   if (request.responseFormat?.type === 'json_schema')
-    texts.push(JSON.stringify(request.responseFormat.schema));
+    texts.push(schemaText(request.responseFormat.schema));
   return fixed + estimateTextTokens(texts.filter((text) => text !== '').join('\n'));
 }
 

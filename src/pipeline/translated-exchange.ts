@@ -41,6 +41,18 @@ function parseBody(body: Buffer): unknown {
   }
 }
 
+/** JSON.stringify recurses: a body nested thousands deep is the client's to fix, not a 500. */
+function stringifyRequest(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new GatewayError('invalid_request', 'the request is nested too deeply to translate');
+    }
+    throw error;
+  }
+}
+
 function parseJson(bytes: Uint8Array): unknown {
   try {
     return JSON.parse(Buffer.from(bytes).toString('utf8'));
@@ -175,7 +187,7 @@ export class TranslatedChatExchange implements Exchange {
     this.#codec = codec;
     this.#target = target;
     const stream = this.#request.stream;
-    const body = JSON.stringify(codec.encodeRequest(this.#canonical, target.modelName));
+    const body = stringifyRequest(codec.encodeRequest(this.#canonical, target.modelName));
     const call = adapterFor(target.provider).upstream({
       operation: chatOperationFor(target.provider.dialect, stream),
       target,
@@ -321,7 +333,7 @@ export class TranslatedEmbeddingsExchange implements Exchange {
 
   prepare(target: ModelTarget, apiKey: string | undefined): UpstreamPlan {
     const call = this.#backend.call(target, apiKey, this.#embedding);
-    const body = JSON.stringify(this.#backend.codec.encodeRequest(this.#embedding, target.modelName));
+    const body = stringifyRequest(this.#backend.codec.encodeRequest(this.#embedding, target.modelName));
     return { url: call.url, headers: call.headers, body, stream: false };
   }
 

@@ -29,6 +29,7 @@ export function chatCodecFor(provider: ProviderSpec): ProviderChatCodec {
       // OpenAI's reasoning models refuse `max_tokens`; many compatible servers ignore the newer name.
       maxTokensField: provider.nativeResponses ? 'max_completion_tokens' : 'max_tokens',
       includeUsageOption: provider.streamUsageOption,
+      shortToolCallIds: provider.shortToolCallIds,
     });
     openaiCodecs.set(provider.name, codec);
   }

@@ -41,6 +41,8 @@ export interface ProviderSpec {
    * tokens). Some OpenAI-compatible APIs reject unknown fields (Mistral answers 422).
    */
   streamUsageOption: boolean;
+  /** Tool-call ids must be 9 alphanumerics (Mistral); translated ids are mapped to that form. */
+  shortToolCallIds: boolean;
 }
 
 const apiBase = (required: boolean, example: string): ConfigField => ({
@@ -53,7 +55,7 @@ function openaiCompatible(
   name: ProviderName,
   displayName: string,
   defaultBase: string | null,
-  options: { apiKeyRequired?: boolean; streamUsageOption?: boolean } = {},
+  options: { apiKeyRequired?: boolean; streamUsageOption?: boolean; shortToolCallIds?: boolean } = {},
 ): ProviderSpec {
   return {
     name,
@@ -64,6 +66,7 @@ function openaiCompatible(
     authConfig: [apiBase(defaultBase === null, defaultBase ?? 'http://my-server:8000/v1')],
     nativeResponses: false,
     streamUsageOption: options.streamUsageOption ?? true,
+    shortToolCallIds: options.shortToolCallIds ?? false,
   };
 }
 
@@ -81,6 +84,7 @@ const PROVIDERS: readonly ProviderSpec[] = [
     ],
     nativeResponses: true,
     streamUsageOption: true,
+    shortToolCallIds: false,
   },
   {
     name: 'azure',
@@ -98,6 +102,7 @@ const PROVIDERS: readonly ProviderSpec[] = [
     ],
     nativeResponses: true,
     streamUsageOption: true,
+    shortToolCallIds: false,
   },
   {
     name: 'anthropic',
@@ -108,6 +113,7 @@ const PROVIDERS: readonly ProviderSpec[] = [
     authConfig: [apiBase(false, 'https://api.anthropic.com')],
     nativeResponses: false,
     streamUsageOption: false,
+    shortToolCallIds: false,
   },
   {
     name: 'gemini',
@@ -118,8 +124,12 @@ const PROVIDERS: readonly ProviderSpec[] = [
     authConfig: [apiBase(false, 'https://generativelanguage.googleapis.com')],
     nativeResponses: false,
     streamUsageOption: false,
+    shortToolCallIds: false,
   },
-  openaiCompatible('mistral', 'Mistral AI', 'https://api.mistral.ai/v1', { streamUsageOption: false }),
+  openaiCompatible('mistral', 'Mistral AI', 'https://api.mistral.ai/v1', {
+    streamUsageOption: false,
+    shortToolCallIds: true,
+  }),
   openaiCompatible('groq', 'Groq', 'https://api.groq.com/openai/v1'),
   openaiCompatible('deepseek', 'DeepSeek', 'https://api.deepseek.com/v1'),
   openaiCompatible('xai', 'xAI', 'https://api.x.ai/v1'),

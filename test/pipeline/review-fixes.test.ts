@@ -116,6 +116,28 @@ describe('through the gateway', () => {
     assert.equal(reply.headers.get('x-switchyard-attempts'), '2');
   });
 
+  it('a tool schema nested thousands deep is a 400 to translate, and still countable', async () => {
+    // Built as text: the test's own JSON.stringify would overflow on it too.
+    const depth = 6000;
+    const schema = `${'{"type":"object","properties":{"x":'.repeat(depth)}{"type":"string"}${'}}'.repeat(depth)}`;
+    const before = rig.fake.requests.length;
+    const chat = await post(
+      rig.gw.url,
+      '/v1/chat/completions',
+      `{"model":"an","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"deep","parameters":${schema}}}]}`,
+    );
+    assert.equal(chat.status, 400, chat.text);
+    assert.match(chat.text, /nested too deeply/);
+    assert.equal(rig.fake.requests.length, before, 'nothing was sent upstream');
+    const count = await post(
+      rig.gw.url,
+      '/v1/messages/count_tokens',
+      `{"model":"vl","messages":[{"role":"user","content":"hi"}],"tools":[{"name":"deep","input_schema":${schema}}]}`,
+      { 'anthropic-version': '2023-06-01' },
+    );
+    assert.equal(count.status, 200, count.text);
+  });
+
   it('upstream comments do not hold back the keepalives of a translated stream', async () => {
     const comments = Array.from({ length: 8 }, () => ': PROCESSING\n\n');
     rig.fake.enqueue(sse(comments, { frameDelayMs: 100 }), '/v1/chat/completions');

@@ -59,7 +59,7 @@ function decodeContent(value: unknown, field: string, role: Role, dialectOnly: S
   if (!Array.isArray(value)) throw invalidField(field, 'must be a string or an array of content blocks');
   const parts: ContentPart[] = [];
   value.forEach((block, at) => {
-    parts.push(...decodeBlock(block, `${field}.${at}`, role, dialectOnly));
+    for (const part of decodeBlock(block, `${field}.${at}`, role, dialectOnly)) parts.push(part);
   });
   return parts;
 }
@@ -86,7 +86,7 @@ function decodeBlock(value: unknown, field: string, role: Role, dialectOnly: Set
           type: 'tool_call',
           ...toolCallIdFromClient(requiredString(block, 'id', field)),
           name: requiredString(block, 'name', field),
-          arguments: JSON.stringify(inputObject(block['input'], `${field}.input`)),
+          arguments: jsonText(inputObject(block['input'], `${field}.input`), `${field}.input`),
         },
       ];
     case 'tool_result':
@@ -135,6 +135,15 @@ function inputObject(value: unknown, field: string): Record<string, unknown> {
   if (value === undefined || value === null) return {};
   if (!isObject(value)) throw invalidField(field, 'must be an object');
   return value;
+}
+
+/** Client JSON as text; JSON.stringify gives up (RangeError) a few thousand levels deep: a 400. */
+function jsonText(value: unknown, field: string): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    throw invalidField(field, 'is nested too deeply');
+  }
 }
 
 function textPart(block: JsonObject, field: string): TextPart {
@@ -230,7 +239,7 @@ function toolResultContent(value: unknown, field: string): (TextPart | ImagePart
         parts.push(imagePart(block, item));
         break;
       case 'document':
-        parts.push(...documentParts(block, item));
+        for (const part of documentParts(block, item)) parts.push(part);
         break;
       case 'search_result':
         parts.push(searchResultText(block, item));

@@ -1,5 +1,6 @@
 import type { ResponseContext, StreamEncoder } from '../../canonical/codecs.ts';
 import type { StopReason, StreamEvent, UpstreamFailure } from '../../canonical/response.ts';
+import { isObject } from '../../canonical/wire.ts';
 import type { Usage } from '../../core/usage.ts';
 import type {
   AnthropicBlockDelta,
@@ -28,6 +29,8 @@ interface Part {
   call: { id: string; name: string; signature: string | undefined } | undefined;
   /** Tells when a tool call's arguments form a whole object. */
   json: JsonEnd;
+  /** A tool call's whole argument text, checked when its block closes. */
+  arguments: string;
 }
 
 type ContentEvent = Exclude<StreamEvent, { type: 'start' | 'usage' | 'finish' | 'error' }>;
@@ -44,6 +47,11 @@ type ContentEvent = Exclude<StreamEvent, { type: 'start' | 'usage' | 'finish' | 
  * part already closed (a backend that keeps one text index across a tool call) opens a
  * new block. The closing `message_delta` waits for `end()`, so usage sent after the
  * finish (OpenAI's usage chunk) is still counted.
+ *
+ * Argument text is streamed as it comes, so arguments that turn out not to be a JSON object
+ * cannot be replaced by `{}` as the JSON answer does: the stream fails instead, so the SDK's
+ * partial-JSON parser never makes a runnable call of them. Only a `max_tokens` stop keeps
+ * them, as Anthropic itself sends a call cut off by the token limit.
  */
 export class MessagesStreamEncoder implements StreamEncoder {
   readonly #context: ResponseContext;
@@ -63,6 +71,8 @@ export class MessagesStreamEncoder implements StreamEncoder {
   #startUsage: Usage | undefined;
   #usage: Usage | undefined;
   #stop: { stopReason: StopReason; stopSequence?: string } | undefined;
+  /** The name of a tool call whose arguments were not a JSON object. */
+  #badArguments: string | undefined;
 
   constructor(context: ResponseContext) {
     this.#context = context;
@@ -96,13 +106,14 @@ export class MessagesStreamEncoder implements StreamEncoder {
         this.#content(event);
         this.#advance();
     }
-    return this.#drain();
+    return this.#badArguments === undefined ? this.#drain() : this.#failBadArguments(this.#badArguments);
   }
 
   end(): string {
     if (this.#closed) return '';
     this.#ensureStarted();
     this.#flush();
+    if (this.#badArguments !== undefined) return this.#failBadArguments(this.#badArguments);
     // A stream without a single finished block makes Claude Code retry without streaming.
     if (this.#nextBlock === 0) {
       this.#emit({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
@@ -161,6 +172,7 @@ export class MessagesStreamEncoder implements StreamEncoder {
         if (this.#byIndex.get(event.index)?.state === 'closed') break;
         const part = this.#partFor(event.index, 'tool_use');
         part.json.push(event.json);
+        part.arguments += event.json;
         this.#deliver(part, event.json);
         break;
       }
@@ -181,6 +193,7 @@ export class MessagesStreamEncoder implements StreamEncoder {
       data: '',
       call: undefined,
       json: new JsonEnd(),
+      arguments: '',
     };
     this.#parts.push(part);
     this.#byIndex.set(index, part);
@@ -253,6 +266,16 @@ export class MessagesStreamEncoder implements StreamEncoder {
     this.#current = undefined;
     this.#emit({ type: 'content_block_stop', index: this.#nextBlock });
     this.#nextBlock++;
+    if (part.kind === 'tool_use' && this.#stop?.stopReason !== 'max_tokens' && !isArgumentsObject(part)) {
+      this.#badArguments ??= part.call?.name ?? '';
+    }
+  }
+
+  #failBadArguments(name: string): string {
+    return this.fail({
+      status: 502,
+      message: `the backend sent arguments for tool '${name}' that are not a JSON object`,
+    });
   }
 
   #delta(delta: AnthropicBlockDelta): void {
@@ -313,6 +336,16 @@ function textDelta(kind: Kind, text: string): AnthropicBlockDelta {
       return { type: 'input_json_delta', partial_json: text };
     default:
       return { type: 'text_delta', text };
+  }
+}
+
+/** No argument text at all is an empty input, as Anthropic's SDK reads it. */
+function isArgumentsObject(part: Part): boolean {
+  if (part.arguments === '') return true;
+  try {
+    return isObject(JSON.parse(part.arguments));
+  } catch {
+    return false;
   }
 }
 

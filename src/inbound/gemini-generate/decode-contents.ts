@@ -20,9 +20,15 @@ interface CallRecord {
   answered: boolean;
 }
 
+/** Calls in order, and the first that may still be unanswered (answered ones never reopen). */
+interface CallQueue {
+  calls: CallRecord[];
+  next: number;
+}
+
 interface DecodeState {
   messages: Message[];
-  calls: CallRecord[];
+  calls: CallIndex;
 }
 
 /** Parts that run code on Google's side; no other backend can replay them. */
@@ -36,7 +42,7 @@ const CODE_EXECUTION = ['executableCode', 'codeExecutionResult'];
 export function decodeContents(value: unknown): Message[] {
   if (!Array.isArray(value) || value.length === 0)
     throw invalidField('contents', 'must be a non-empty array');
-  const state: DecodeState = { messages: [], calls: [] };
+  const state: DecodeState = { messages: [], calls: new CallIndex() };
   value.forEach((raw, i) => {
     decodeContent(raw, i, state);
   });
@@ -102,7 +108,7 @@ function modelPart(
     const toolCall = decodeFunctionCall(call, `${path}.functionCall`, fallbackId);
     if (signature !== undefined) toolCall.signature = signature;
     message.content.push(toolCall);
-    state.calls.push({ id: toolCall.id, name: toolCall.name, turn, answered: false });
+    state.calls.add({ id: toolCall.id, name: toolCall.name, turn, answered: false });
     return;
   }
   if (member(part, 'functionResponse') !== undefined) {
@@ -176,7 +182,7 @@ function decodeFunctionCall(raw: unknown, path: string, fallbackId: string): Too
     // Calls without an id get one from their position, the same on every replay of the history.
     id: id === undefined || id === '' ? fallbackId : id,
     name,
-    arguments: JSON.stringify(args ?? {}),
+    arguments: jsonText(args ?? {}, `${path}.args`),
   };
 }
 
@@ -186,7 +192,7 @@ function decodeFunctionResponse(raw: unknown, path: string, state: DecodeState):
   if (name === undefined || name === '') throw invalidField(`${path}.name`, 'must be a non-empty string');
   const response = raw['response'] ?? {};
   if (!isObject(response)) throw invalidField(`${path}.response`, 'must be an object');
-  const call = matchingCall(state.calls, stringOf(raw['id']), name);
+  const call = state.calls.match(stringOf(raw['id']), name);
   if (!call) {
     throw invalidField(path, `no earlier functionCall named '${name}' is waiting for this response`);
   }
@@ -195,7 +201,7 @@ function decodeFunctionResponse(raw: unknown, path: string, state: DecodeState):
     type: 'tool_result',
     toolCallId: call.id,
     name,
-    content: [{ type: 'text', text: JSON.stringify(response) }],
+    content: [{ type: 'text', text: jsonText(response, `${path}.response`) }],
     isError: 'error' in response,
   };
   const parts = raw['parts'];
@@ -213,21 +219,58 @@ function decodeFunctionResponse(raw: unknown, path: string, state: DecodeState):
 }
 
 /**
- * The call a response answers: the one with its id, else the earliest unanswered call of
- * that name in the latest turn that has one (parallel calls are answered in order).
+ * The calls so far, for the responses that answer them: by id, and by name in groups of
+ * one turn each, so each lookup costs only the answered calls it steps over, once.
  */
-function matchingCall(calls: CallRecord[], id: string | undefined, name: string): CallRecord | undefined {
-  if (id) {
-    const byId =
-      calls.find((call) => call.id === id && !call.answered) ?? calls.find((call) => call.id === id);
-    if (byId) return byId;
+class CallIndex {
+  readonly #byId = new Map<string, CallQueue>();
+  readonly #byName = new Map<string, CallQueue[]>();
+
+  add(call: CallRecord): void {
+    const sameId = this.#byId.get(call.id);
+    if (sameId) sameId.calls.push(call);
+    else this.#byId.set(call.id, { calls: [call], next: 0 });
+    const turns = this.#byName.get(call.name);
+    const last = turns?.at(-1);
+    if (last && last.calls[0]!.turn === call.turn) last.calls.push(call);
+    else if (turns) turns.push({ calls: [call], next: 0 });
+    else this.#byName.set(call.name, [{ calls: [call], next: 0 }]);
   }
-  let match: CallRecord | undefined;
-  for (const call of calls) {
-    if (call.name !== name || call.answered) continue;
-    if (!match || call.turn > match.turn) match = call;
+
+  /**
+   * The call a response answers: the one with its id (the first unanswered, else the first),
+   * else the earliest unanswered call of that name in the latest turn that has one (parallel
+   * calls are answered in order).
+   */
+  match(id: string | undefined, name: string): CallRecord | undefined {
+    if (id) {
+      const sameId = this.#byId.get(id);
+      if (sameId) return firstUnanswered(sameId) ?? sameId.calls[0];
+    }
+    const turns = this.#byName.get(name);
+    if (!turns) return undefined;
+    for (let last = turns.at(-1); last; last = turns.at(-1)) {
+      const call = firstUnanswered(last);
+      if (call) return call;
+      // Every call of that name in this turn is answered: later lookups skip it for good.
+      turns.pop();
+    }
+    return undefined;
   }
-  return match;
+}
+
+function firstUnanswered(queue: CallQueue): CallRecord | undefined {
+  while (queue.next < queue.calls.length && queue.calls[queue.next]!.answered) queue.next++;
+  return queue.calls[queue.next];
+}
+
+/** Client JSON as text; JSON.stringify gives up (RangeError) a few thousand levels deep: a 400. */
+function jsonText(value: unknown, field: string): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    throw invalidField(field, 'is nested too deeply');
+  }
 }
 
 function refuseCodeExecution(part: JsonObject, path: string): void {

@@ -108,7 +108,7 @@ function applyResponseFormat(config: JsonObject, request: CanonicalRequest): voi
     schema = jsonSchema;
   } else {
     if (!isObject(legacySchema)) throw invalidField(`${PATH}.responseSchema`, 'must be an object');
-    schema = geminiSchemaToJsonSchema(legacySchema);
+    schema = geminiSchemaToJsonSchema(legacySchema, `${PATH}.responseSchema`);
   }
   request.responseFormat = { type: 'json_schema', name: 'response', schema };
 }

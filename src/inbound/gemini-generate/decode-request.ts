@@ -15,7 +15,10 @@ export function decodeRequest(body: unknown): CanonicalRequest {
   const dialectOnly: string[] = [];
   let tools = decodeTools(body['tools'], dialectOnly);
   const { toolChoice, allowed } = decodeToolConfig(member(body, 'toolConfig'), tools);
-  if (allowed) tools = tools.filter((tool) => allowed.includes(tool.name));
+  if (allowed) {
+    const names = new Set(allowed);
+    tools = tools.filter((tool) => names.has(tool.name));
+  }
   const request: CanonicalRequest = {
     model: '',
     system: decodeSystem(member(body, 'systemInstruction')),

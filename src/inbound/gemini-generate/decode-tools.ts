@@ -53,7 +53,7 @@ function parameters(declaration: JsonObject, path: string): Record<string, unkno
   const schema = declaration['parameters'];
   if (schema !== undefined && schema !== null) {
     if (!isObject(schema)) throw invalidField(`${path}.parameters`, 'must be an object');
-    return geminiSchemaToJsonSchema(schema);
+    return geminiSchemaToJsonSchema(schema, `${path}.parameters`);
   }
   return { type: 'object', properties: {} };
 }
@@ -97,9 +97,10 @@ function allowedNames(value: unknown, field: string, tools: ToolDefinition[]): s
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw invalidField(field, 'must be an array of function names');
   if (value.length === 0) return undefined;
+  const declared = new Set(tools.map((tool) => tool.name));
   const names: string[] = [];
   for (const name of value) {
-    if (typeof name !== 'string' || !tools.some((tool) => tool.name === name)) {
+    if (typeof name !== 'string' || !declared.has(name)) {
       throw invalidField(field, `'${String(name)}' is not a declared function`);
     }
     names.push(name);

@@ -1,15 +1,28 @@
 import { isObject, type JsonObject } from '../../canonical/wire.ts';
+import { invalidField } from '../../core/errors.ts';
 import { camelCase } from './fields.ts';
 
 /** Keywords Gemini's `Schema` writes as int64, which its JSON form renders as strings. */
 const COUNTS = new Set(['maxItems', 'minItems', 'minLength', 'maxLength', 'minProperties', 'maxProperties']);
 
+/** Deeper schemas are refused: no real tool needs them, and converting recurses per level. */
+export const MAX_SCHEMA_DEPTH = 64;
+
 /**
  * Gemini's OpenAPI-subset `Schema` (`parameters`, `responseSchema`) as JSON Schema: types in
  * lower case, `nullable` as a `null` type, snake_case keywords renamed, int64 counts as
- * numbers. `propertyOrdering` only orders Gemini's own output and is dropped.
+ * numbers. `propertyOrdering` only orders Gemini's own output and is dropped. `field` names
+ * the schema in the error for one nested too deep.
  */
-export function geminiSchemaToJsonSchema(schema: JsonObject): JsonObject {
+export function geminiSchemaToJsonSchema(schema: JsonObject, field: string): JsonObject {
+  return convert(schema, field, 1);
+}
+
+function convert(schema: JsonObject, field: string, depth: number): JsonObject {
+  if (depth > MAX_SCHEMA_DEPTH) {
+    throw invalidField(field, `the schema is nested more than ${MAX_SCHEMA_DEPTH} levels deep`);
+  }
+  const subschema = (value: unknown): unknown => (isObject(value) ? convert(value, field, depth + 1) : value);
   const out: JsonObject = {};
   let nullable = false;
   for (const [rawKey, value] of Object.entries(schema)) {
@@ -21,13 +34,13 @@ export function geminiSchemaToJsonSchema(schema: JsonObject): JsonObject {
     } else if (key === 'propertyOrdering') {
       // Gemini-only.
     } else if (key === 'properties' && isObject(value)) {
-      out['properties'] = Object.fromEntries(
-        Object.entries(value).map(([name, property]) => [name, subschema(property)]),
-      );
+      const properties: JsonObject = {};
+      for (const [name, property] of Object.entries(value)) properties[name] = subschema(property);
+      out['properties'] = properties;
     } else if (key === 'items') {
       out['items'] = subschema(value);
     } else if (key === 'anyOf' && Array.isArray(value)) {
-      out['anyOf'] = value.map(subschema);
+      out['anyOf'] = value.map((entry) => subschema(entry));
     } else if (key === 'example') {
       out['examples'] = [value];
     } else if (COUNTS.has(key) && typeof value === 'string' && /^[0-9]+$/.test(value)) {
@@ -41,8 +54,4 @@ export function geminiSchemaToJsonSchema(schema: JsonObject): JsonObject {
     else if (Array.isArray(out['anyOf'])) out['anyOf'] = [...out['anyOf'], { type: 'null' }];
   }
   return out;
-}
-
-function subschema(value: unknown): unknown {
-  return isObject(value) ? geminiSchemaToJsonSchema(value) : value;
 }

@@ -40,15 +40,21 @@ export function decodeMessages(value: unknown): DecodedMessages {
       case 'system':
       case 'developer': {
         const content = textContent(raw['content'], `${path}.content`);
-        if (messages.length === 0) system.push(...content);
-        else messages.push({ role: 'system', content });
+        if (messages.length === 0) {
+          for (const part of content) system.push(part);
+        } else {
+          messages.push({ role: 'system', content });
+        }
         openToolTurn = undefined;
         return;
       }
       case 'user': {
         const content = userContent(raw['content'], `${path}.content`);
-        if (openToolTurn) openToolTurn.content.push(...content);
-        else messages.push({ role: 'user', content });
+        if (openToolTurn) {
+          for (const part of content) openToolTurn.content.push(part);
+        } else {
+          messages.push({ role: 'user', content });
+        }
         openToolTurn = undefined;
         return;
       }
@@ -102,7 +108,9 @@ function assistantMessage(raw: JsonObject, path: string): Message {
   const reasoning = stringOf(raw['reasoning_content']) ?? stringOf(raw['reasoning']);
   if (reasoning) content.push({ type: 'thinking', text: reasoning });
   // `content: ""` beside tool calls is common and means no text; an empty text block is refused by some backends.
-  content.push(...textContent(raw['content'], `${path}.content`, true).filter((part) => part.text !== ''));
+  for (const part of textContent(raw['content'], `${path}.content`, true)) {
+    if (part.text !== '') content.push(part);
+  }
   const refusal = stringOf(raw['refusal']);
   if (refusal) content.push({ type: 'text', text: refusal });
   const toolCalls = raw['tool_calls'];

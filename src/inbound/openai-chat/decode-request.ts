@@ -25,12 +25,18 @@ const UNTRANSLATABLE: Readonly<Record<string, (value: unknown) => boolean>> = {
   function_call: () => true,
 };
 
-type Effort = NonNullable<ReasoningConfig['effort']>;
-const EFFORTS: readonly Effort[] = ['minimal', 'low', 'medium', 'high'];
-
-function isEffort(value: unknown): value is Effort {
-  return EFFORTS.some((effort) => effort === value);
-}
+/**
+ * `reasoning_effort` as the Responses decoder reads `reasoning.effort`: one to one, except
+ * `xhigh` (the canonical scale tops out at high) and `none`, which asks for no reasoning.
+ */
+const EFFORTS = new Map<unknown, ReasoningConfig['effort'] | null>([
+  ['none', null],
+  ['minimal', 'minimal'],
+  ['low', 'low'],
+  ['medium', 'medium'],
+  ['high', 'high'],
+  ['xhigh', 'high'],
+]);
 
 /** An OpenAI chat request as the canonical request. Unknown harmless fields are ignored. */
 export function decodeRequest(body: unknown): CanonicalRequest {
@@ -203,11 +209,9 @@ function decodeResponseFormat(value: unknown): ResponseFormat | undefined {
 
 function decodeReasoningEffort(value: unknown): ReasoningConfig | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isEffort(value)) {
-    throw invalidField(
-      'reasoning_effort',
-      `must be one of ${EFFORTS.join(', ')} when translating to another provider`,
-    );
+  const effort = EFFORTS.get(value);
+  if (effort === undefined) {
+    throw invalidField('reasoning_effort', `must be one of ${[...EFFORTS.keys()].join(', ')}`);
   }
-  return { effort: value };
+  return effort === null ? undefined : { effort };
 }

@@ -16,7 +16,10 @@ const DONE = encodeSseEvent({ data: '[DONE]' });
  * calls are numbered 0, 1, ... among themselves whatever their canonical part index.
  * The first delta carries no `content`, so an answer of tool calls only accumulates to
  * `content: null` as the non-streamed answer has it; an answer with neither text nor tool
- * calls gets `content: ""` before its finish chunk, again as the non-streamed one.
+ * calls gets `content: ""` before its finish chunk, again as the non-streamed one, and a
+ * tool call that got no argument text gets `{}` before it (the non-streamed `arguments`).
+ * Other arguments pass as they come: streamed, they cannot be taken back, and chat clients
+ * check them anyway (OpenAI's own streams may hold invalid JSON).
  */
 export class ChatStreamEncoder implements StreamEncoder {
   readonly #context: ResponseContext;
@@ -27,6 +30,8 @@ export class ChatStreamEncoder implements StreamEncoder {
   #closed = false;
   /** Canonical part index → the tool call's position among the answer's tool calls. */
   readonly #toolCalls = new Map<number, number>();
+  /** Positions of the tool calls that got argument text. */
+  readonly #withArguments = new Set<number>();
   #usage: Usage | undefined;
 
   constructor(context: ResponseContext) {
@@ -105,6 +110,7 @@ export class ChatStreamEncoder implements StreamEncoder {
   #toolArguments(index: number, json: string): string {
     const ordinal = this.#toolCalls.get(index);
     if (ordinal === undefined || json === '') return '';
+    this.#withArguments.add(ordinal);
     return this.#delta({ tool_calls: [{ index: ordinal, function: { arguments: json } }] });
   }
 
@@ -113,6 +119,10 @@ export class ChatStreamEncoder implements StreamEncoder {
     this.#finished = true;
     let out = this.#start();
     if (!this.#wroteContent && this.#toolCalls.size === 0) out += this.#delta({ content: '' });
+    for (let ordinal = 0; ordinal < this.#toolCalls.size; ordinal++) {
+      if (!this.#withArguments.has(ordinal))
+        out += this.#delta({ tool_calls: [{ index: ordinal, function: { arguments: '{}' } }] });
+    }
     const choice: WireChunkChoice = {
       index: 0,
       delta: {},

@@ -78,6 +78,8 @@ class InputDecoder {
   readonly dialectOnly: string[] = [];
   /** Function names by client call id, for the tool results that answer them. */
   readonly #callNames = new Map<string, string>();
+  /** The last user turn, when it holds nothing but tool results, so it takes the next one. */
+  #resultTurn: Message | undefined;
   #leading = true;
 
   item(item: unknown, field: string): void {
@@ -121,14 +123,23 @@ class InputDecoder {
       case 'system':
       case 'developer': {
         const parts = this.#parts(content, `${field}.content`, (part, at) => textPart(part, at, role));
-        if (this.#leading) this.system.push(...parts);
-        else this.messages.push({ role: 'system', content: parts });
+        if (this.#leading) {
+          for (const part of parts) this.system.push(part);
+        } else {
+          this.messages.push({ role: 'system', content: parts });
+        }
         return;
       }
-      case 'user':
+      case 'user': {
         this.#leading = false;
-        this.messages.push({ role: 'user', content: this.#parts(content, `${field}.content`, inputPart) });
+        const message: Message = {
+          role: 'user',
+          content: this.#parts(content, `${field}.content`, inputPart),
+        };
+        this.messages.push(message);
+        if (message.content.length === 0) this.#resultTurn = message;
         return;
+      }
       case 'assistant':
         this.#assistant(this.#parts(content, `${field}.content`, (part, at) => textPart(part, at, role)));
         return;
@@ -177,10 +188,13 @@ class InputDecoder {
     };
     if (name !== undefined) result.name = name;
     this.#leading = false;
-    const last = this.messages.at(-1);
-    if (last?.role === 'user' && last.content.every((part) => part.type === 'tool_result'))
-      last.content.push(result);
-    else this.messages.push({ role: 'user', content: [result] });
+    const turn = this.#resultTurn;
+    if (turn !== undefined && turn === this.messages.at(-1)) {
+      turn.content.push(result);
+    } else {
+      this.#resultTurn = { role: 'user', content: [result] };
+      this.messages.push(this.#resultTurn);
+    }
   }
 
   /**
@@ -218,7 +232,10 @@ class InputDecoder {
   #assistant(parts: ContentPart[]): void {
     this.#leading = false;
     const last = this.messages.at(-1);
-    if (last?.role === 'assistant') last.content.push(...parts);
-    else this.messages.push({ role: 'assistant', content: parts });
+    if (last?.role === 'assistant') {
+      for (const part of parts) last.content.push(part);
+    } else {
+      this.messages.push({ role: 'assistant', content: parts });
+    }
   }
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { GatewayError } from '../../../src/core/errors.ts';
 import { openaiChatInbound } from '../../../src/inbound/openai-chat/index.ts';
+import { openaiResponsesInbound } from '../../../src/inbound/openai-responses/index.ts';
 import { assertInvalid, CASES, chatFixtures, loadCases, readJson } from './helpers.ts';
 
 const { decodeRequest } = openaiChatInbound;
@@ -11,6 +12,24 @@ describe('OpenAI chat inbound: decodeRequest cases', () => {
   for (const { name, data } of loadCases('inbound/requests')) {
     it(`${name}: ${data['description']}`, () => {
       assert.deepEqual(decodeRequest(data['input']), data['expected']);
+    });
+  }
+});
+
+describe('OpenAI chat inbound: reasoning_effort reads as Responses reads reasoning.effort', () => {
+  for (const effort of ['none', 'minimal', 'low', 'medium', 'high', 'xhigh']) {
+    it(effort, () => {
+      const chat = decodeRequest({
+        model: 'm',
+        messages: [{ role: 'user', content: 'x' }],
+        reasoning_effort: effort,
+      });
+      const responses = openaiResponsesInbound.decodeRequest({
+        model: 'm',
+        input: 'x',
+        reasoning: { effort },
+      });
+      assert.deepEqual(chat.reasoning, responses.reasoning);
     });
   }
 });

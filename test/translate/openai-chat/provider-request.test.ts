@@ -22,6 +22,63 @@ describe('OpenAI chat provider: encodeRequest cases', () => {
   }
 });
 
+describe('OpenAI chat provider: shortToolCallIds', () => {
+  const SHORT = /^[A-Za-z0-9]{9}$/;
+  const codec = openaiChatCodec({ ...DEFAULT_OPTIONS, shortToolCallIds: true });
+  const roundTrip = (id: string): { call: string; result: string } => {
+    const body = codec.encodeRequest(
+      {
+        model: 'm',
+        system: [],
+        messages: [
+          { role: 'assistant', content: [{ type: 'tool_call', id, name: 'f', arguments: '{}' }] },
+          { role: 'user', content: [{ type: 'tool_result', toolCallId: id, content: [], isError: false }] },
+        ],
+        tools: [],
+        stream: false,
+        dialectOnly: [],
+      },
+      'mistral-large',
+    ) as { messages: { tool_calls?: { id: string }[]; tool_call_id?: string }[] };
+    return { call: body.messages[0]!.tool_calls![0]!.id, result: body.messages[1]!.tool_call_id! };
+  };
+
+  it('every id becomes nine letters and digits, the same for a call and its result, on every request', () => {
+    const seen = new Map<string, string>();
+    const ids = ['', 'x', 'toolu_01A09q90qw90lq917835lq9', 'call_abc__sig_c2ln', 'é😀/+=', 'abc-DEF-12'];
+    for (let i = 0; i < 2_000; i++) ids.push(`call_${i}`);
+    for (const id of ids) {
+      const { call, result } = roundTrip(id);
+      assert.match(call, SHORT, id);
+      assert.equal(result, call, id);
+      assert.equal(roundTrip(id).call, call, 'deterministic');
+      assert.ok(!seen.has(call), `${id} and ${seen.get(call)} collide`);
+      seen.set(call, id);
+    }
+  });
+
+  it('an id already in that form is kept', () => {
+    assert.deepEqual(roundTrip('AbC123xyz'), { call: 'AbC123xyz', result: 'AbC123xyz' });
+  });
+
+  it('without the option ids pass unchanged', () => {
+    const body = openaiChatCodec(DEFAULT_OPTIONS).encodeRequest(
+      {
+        model: 'm',
+        system: [],
+        messages: [
+          { role: 'assistant', content: [{ type: 'tool_call', id: 'toolu_1', name: 'f', arguments: '{}' }] },
+        ],
+        tools: [],
+        stream: false,
+        dialectOnly: [],
+      },
+      'gpt',
+    ) as { messages: { tool_calls?: { id: string }[] }[] };
+    assert.equal(body.messages[0]!.tool_calls![0]!.id, 'toolu_1');
+  });
+});
+
 describe('OpenAI chat provider: refused requests', () => {
   const file = readJson(join(CASES, 'provider/request-errors.json')) as {
     base: CanonicalRequest;

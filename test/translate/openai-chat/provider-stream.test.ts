@@ -10,11 +10,12 @@ const codec = openaiChatCodec({ maxTokensField: 'max_tokens', includeUsageOption
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
 
 /**
- * Checks the event contract (start first; finish or error last and once; part indexes
- * assigned 0, 1, 2... in order of first appearance, one kind each; arguments only for an
- * opened call; unique call ids) and folds the events into the answer they describe.
+ * Checks the event contract (start first; finish or error last and once, or neither for a
+ * cut-off stream; part indexes assigned 0, 1, 2... in order of first appearance, one kind
+ * each; arguments only for an opened call; unique call ids) and folds the events into the
+ * answer they describe.
  */
-function accumulate(events: StreamEvent[]) {
+function accumulate(events: StreamEvent[], cutOff = false) {
   const kinds: string[] = [];
   const parts: Record<string, unknown>[] = [];
   const usage: unknown[] = [];
@@ -60,7 +61,8 @@ function accumulate(events: StreamEvent[]) {
     else if (event.type === 'text' || event.type === 'thinking') part['text'] += event.text;
     else assert.fail(`unexpected ${event.type}`);
   });
-  assert.ok(end, 'the stream must end with finish or error');
+  if (cutOff) assert.equal(end, undefined, 'a cut-off stream has no finish and no error');
+  else assert.ok(end, 'the stream must end with finish or error');
   return { start, parts, usage, end };
 }
 
@@ -100,7 +102,7 @@ describe('OpenAI chat provider: stream cases', () => {
     it(`${name}: ${data['description']}`, () => {
       const events = decodeSse(sse, codec.streamDecoder());
       assert.deepEqual(matchMarkers(events, expected), expected);
-      const { parts } = accumulate(events);
+      const { parts } = accumulate(events, data['cutOff'] === true);
       const args = isObject(data['arguments']) ? data['arguments'] : {};
       for (const [index, value] of Object.entries(args)) {
         assert.deepEqual(JSON.parse(String(parts[Number(index)]?.['arguments'])), value);
@@ -151,6 +153,9 @@ describe('OpenAI chat provider: stream cases', () => {
       }),
       ...decoder.frame({
         data: JSON.stringify({ ...ENVELOPE, choices: [{ index: 1, delta: { content: 'x' } }] }),
+      }),
+      ...decoder.frame({
+        data: JSON.stringify({ ...ENVELOPE, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }),
       }),
       ...decoder.end(),
     ];

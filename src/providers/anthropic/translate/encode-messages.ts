@@ -48,8 +48,11 @@ export function encodeMessages(messages: Message[]): AnthropicMessageParam[] {
       message.role === 'user' ? userBlocks(message.content, at) : assistantBlocks(message.content, at);
     if (content.length === 0) return;
     const last = out.at(-1);
-    if (last?.role === message.role) last.content.push(...content);
-    else out.push({ role: message.role, content });
+    if (last?.role === message.role) {
+      for (const block of content) last.content.push(block);
+    } else {
+      out.push({ role: message.role, content });
+    }
   });
   for (const message of out) {
     if (message.role === 'user') message.content = toolResultsFirst(message.content);

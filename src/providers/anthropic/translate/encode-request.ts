@@ -36,10 +36,12 @@ export function encodeMessagesRequest(request: CanonicalRequest, modelName: stri
   if (toolChoice) body.tool_choice = toolChoice;
   // With thinking on, Anthropic accepts temperature 1 only, top_p from 0.95 and no top_k;
   // thinking was asked for explicitly, so the sampling hints that clash with it give way.
+  // Newer models refuse temperature and top_p together: temperature, the common knob, wins.
   if (request.temperature !== undefined && (!thinking || request.temperature === 1)) {
     body.temperature = request.temperature;
+  } else if (request.topP !== undefined && (!thinking || request.topP >= 0.95)) {
+    body.top_p = request.topP;
   }
-  if (request.topP !== undefined && (!thinking || request.topP >= 0.95)) body.top_p = request.topP;
   if (request.topK !== undefined && !thinking) body.top_k = request.topK;
   const stops = request.stop?.filter((stop) => stop !== '') ?? [];
   if (stops.length > 0) body.stop_sequences = stops;

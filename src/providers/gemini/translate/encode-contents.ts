@@ -140,13 +140,20 @@ function functionResponse(part: ToolResultPart, path: string, names: Map<string,
 }
 
 /**
+ * Results nested deeper than this go as text: a deeply nested object can exceed the nesting
+ * limits of request parsers (and JSON.stringify's own, a few thousand levels), text cannot.
+ */
+const MAX_RESPONSE_DEPTH = 64;
+
+/**
  * A result that is a JSON object is the response itself; other text is wrapped as
  * `{result}` or, for an error, `{error}`. Gemini 3 reads `$ref` keys in a response as
- * references to media parts, so an object with them is sent as text.
+ * references to media parts, so an object with them is sent as text, and so is one nested
+ * too deep.
  */
 function responseObject(text: string, isError: boolean): Record<string, unknown> {
   const parsed = parseObject(text);
-  if (parsed !== undefined && !hasReference(parsed) && (!isError || 'error' in parsed)) return parsed;
+  if (parsed !== undefined && sendableAsObject(parsed) && (!isError || 'error' in parsed)) return parsed;
   return isError ? { error: text } : { result: text };
 }
 
@@ -160,10 +167,21 @@ function parseObject(text: string): JsonObject | undefined {
   }
 }
 
-function hasReference(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(hasReference);
-  if (!isObject(value)) return false;
-  return Object.entries(value).some(
-    ([key, entry]) => key === '$ref' || key === '$defs' || hasReference(entry),
-  );
+/** No `$ref` or `$defs` key anywhere, and no deeper than MAX_RESPONSE_DEPTH (walked without recursion). */
+function sendableAsObject(root: JsonObject): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value: root, depth: 1 }];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { value, depth } = next;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_RESPONSE_DEPTH) return false;
+    if (Array.isArray(value)) {
+      for (const entry of value) stack.push({ value: entry, depth: depth + 1 });
+      continue;
+    }
+    for (const [key, entry] of Object.entries(value)) {
+      if (key === '$ref' || key === '$defs') return false;
+      stack.push({ value: entry, depth: depth + 1 });
+    }
+  }
+  return true;
 }

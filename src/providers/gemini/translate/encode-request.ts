@@ -61,7 +61,7 @@ function declaration(tool: ToolDefinition, i: number): WireFunctionDeclaration {
   // Full JSON Schema goes in parametersJsonSchema; `parameters` takes only an OpenAPI subset.
   const wire: WireFunctionDeclaration = {
     name: tool.name,
-    parametersJsonSchema: cleanSchema(tool.parameters, `tools[${i}].parameters`),
+    parametersJsonSchema: cleanSchema(tool.parameters, `tools[${i}].parameters`, `tool '${tool.name}'`),
   };
   if (tool.description !== undefined) wire.description = tool.description;
   return wire;
@@ -103,7 +103,11 @@ function generationConfig(request: CanonicalRequest, modelName: string): WireGen
   if (format?.type === 'json_object') config.responseMimeType = 'application/json';
   if (format?.type === 'json_schema') {
     config.responseMimeType = 'application/json';
-    config.responseJsonSchema = cleanSchema(format.schema, 'response_format.json_schema.schema');
+    config.responseJsonSchema = cleanSchema(
+      format.schema,
+      'response_format.json_schema.schema',
+      `response format '${format.name}'`,
+    );
   }
   if (request.reasoning) {
     const thinking = thinkingConfig(request.reasoning, modelName);

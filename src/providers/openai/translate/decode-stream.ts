@@ -73,10 +73,16 @@ export class ChatStreamDecoder implements StreamDecoder {
     return events;
   }
 
+  /**
+   * A body that ends without `[DONE]` is whole only if a `finish_reason` came: otherwise it
+   * was cut off, and no `finish` lets the pipeline tell the client so (a half-streamed tool
+   * call must not look runnable).
+   */
   end(): StreamEvent[] {
     if (this.#closed) return [];
     if (!this.#started)
       return this.#fail({ status: 502, message: 'the backend stream ended before any chunk' });
+    if (this.#finishReason === undefined) return [];
     return this.#finish();
   }
 

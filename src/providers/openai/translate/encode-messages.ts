@@ -26,15 +26,20 @@ export function systemMessages(system: TextPart[]): WireMessage[] {
   return messages;
 }
 
-export function conversationMessages(messages: Message[]): WireMessage[] {
+/** How tool-call ids are written: as they are, or rewritten for a backend with rules of its own. */
+export type ToolCallIdFor = (id: string) => string;
+
+export const keepId: ToolCallIdFor = (id) => id;
+
+export function conversationMessages(messages: Message[], idFor: ToolCallIdFor): WireMessage[] {
   return messages.flatMap((message, i) => {
     switch (message.role) {
       case 'system':
         return [{ role: 'system', content: joinTexts(message.content.filter(isText)) }];
       case 'assistant':
-        return [assistantMessage(message, i)];
+        return [assistantMessage(message, i, idFor)];
       default:
-        return userMessages(message, i);
+        return userMessages(message, i, idFor);
     }
   });
 }
@@ -43,14 +48,14 @@ export function conversationMessages(messages: Message[]): WireMessage[] {
  * A user turn: its tool results first, as `tool` messages in order, then one user message
  * with what the results could not carry (images, documents) and the turn's own content.
  */
-function userMessages(message: Message, i: number): WireMessage[] {
+function userMessages(message: Message, i: number, idFor: ToolCallIdFor): WireMessage[] {
   const messages: WireMessage[] = [];
   const fromResults: WireUserPart[] = [];
   const own: WireUserPart[] = [];
   for (const part of message.content) {
     switch (part.type) {
       case 'tool_result':
-        messages.push(toolMessage(part));
+        messages.push(toolMessage(part, idFor));
         for (const item of part.content) {
           if (item.type !== 'text') fromResults.push(userPart(item, i));
         }
@@ -82,19 +87,19 @@ function userContent(parts: WireUserPart[]): string | WireUserPart[] {
   return texts.join('\n');
 }
 
-function toolMessage(part: ToolResultPart): WireMessage {
+function toolMessage(part: ToolResultPart, idFor: ToolCallIdFor): WireMessage {
   const text = joinTexts(part.content.filter(isText));
   // The model must see that the tool failed; the dialect has no flag for it.
   const content = part.isError ? (text ? `Error: ${text}` : 'Error') : text;
-  return { role: 'tool', tool_call_id: part.toolCallId, content };
+  return { role: 'tool', tool_call_id: idFor(part.toolCallId), content };
 }
 
-function assistantMessage(message: Message, i: number): WireMessage {
+function assistantMessage(message: Message, i: number, idFor: ToolCallIdFor): WireMessage {
   const texts: TextPart[] = [];
   const toolCalls: WireToolCall[] = [];
   for (const part of message.content) {
     if (part.type === 'text') texts.push(part);
-    else if (part.type === 'tool_call') toolCalls.push(toolCall(part));
+    else if (part.type === 'tool_call') toolCalls.push(toolCall(part, idFor));
     else if (part.type === 'tool_result') {
       throw invalidField(`messages[${i}]`, 'a tool result can only appear in a user message');
     } else if (part.type === 'image' || part.type === 'document') {
@@ -109,9 +114,9 @@ function assistantMessage(message: Message, i: number): WireMessage {
   return { role: 'assistant', content: texts.length > 0 ? joinTexts(texts) : null, tool_calls: toolCalls };
 }
 
-function toolCall(part: ToolCallPart): WireToolCall {
+function toolCall(part: ToolCallPart, idFor: ToolCallIdFor): WireToolCall {
   return {
-    id: part.id,
+    id: idFor(part.id),
     type: 'function',
     function: { name: part.name, arguments: normalizeArguments(part.arguments) },
   };

@@ -1,11 +1,13 @@
 import type {
   CanonicalRequest,
   ResponseFormat,
+  TextPart,
   ToolChoice,
   ToolDefinition,
 } from '../../../canonical/request.ts';
 import { GatewayError, invalidField } from '../../../core/errors.ts';
-import { conversationMessages, systemMessages } from './encode-messages.ts';
+import { conversationMessages, keepId, systemMessages } from './encode-messages.ts';
+import { shortToolCallId } from './short-tool-call-id.ts';
 import type {
   OpenAIChatCodecOptions,
   WireChatRequest,
@@ -16,6 +18,20 @@ import type {
 
 /** What most OpenAI-compatible servers (and OpenAI itself) accept as a function name. */
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/**
+ * System turns among the messages (Claude Code sends them under a beta) join the leading
+ * system prompt: many servers' chat templates (Mistral, Gemma) refuse a system message
+ * after the first.
+ */
+function inPlaceSystem(request: CanonicalRequest): TextPart[] {
+  const texts: TextPart[] = [];
+  for (const message of request.messages) {
+    if (message.role !== 'system') continue;
+    for (const part of message.content) if (part.type === 'text') texts.push(part);
+  }
+  return texts;
+}
 
 /** A canonical request as a chat completions body for any OpenAI-compatible server. */
 export function encodeRequest(
@@ -31,7 +47,13 @@ export function encodeRequest(
   }
   const body: WireChatRequest = {
     model: modelName,
-    messages: [...systemMessages(request.system), ...conversationMessages(request.messages)],
+    messages: [
+      ...systemMessages([...request.system, ...inPlaceSystem(request)]),
+      ...conversationMessages(
+        request.messages.filter((m) => m.role !== 'system'),
+        options.shortToolCallIds ? shortToolCallId : keepId,
+      ),
+    ],
     stream: request.stream,
   };
   if (request.tools.length > 0) body.tools = request.tools.map(encodeTool);

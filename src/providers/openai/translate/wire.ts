@@ -60,4 +60,6 @@ export interface OpenAIChatCodecOptions {
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
   /** Whether the server understands `stream_options` (some older ones reject it). */
   includeUsageOption: boolean;
+  /** Rewrite tool-call ids to nine letters and digits, the only form Mistral accepts. */
+  shortToolCallIds?: boolean;
 }
