@@ -143,13 +143,6 @@ const LOW_DETAIL_IMAGE_TOKENS = 85;
 /** A PDF page costs 1 500-3 000 tokens (text plus page image); the page count is unknown, so one page. */
 const DOCUMENT_TOKENS = 1_500;
 
-/**
- * The prompt a request makes: system, every message's text, tool calls' names and arguments,
- * tool results, tool definitions (name, description, JSON of parameters) and a JSON-schema
- * response format, plus per-message framing and fixed costs for images and documents.
- * Thinking from earlier turns is left out: Anthropic does not count it, and plain backends
- * receive none.
- */
 /** A schema's JSON for counting; one nested too deeply to serialise counts as nothing. */
 function schemaText(schema: unknown): string {
   try {
@@ -159,6 +152,13 @@ function schemaText(schema: unknown): string {
   }
 }
 
+/**
+ * The prompt a request makes: system, every message's text, tool calls' names and arguments,
+ * tool results, tool definitions (name, description, JSON of parameters) and a JSON-schema
+ * response format, plus per-message framing and fixed costs for images and documents.
+ * Thinking from earlier turns is left out: Anthropic does not count it, and plain backends
+ * receive none.
+ */
 export function estimateRequestTokens(request: CanonicalRequest): number {
   const texts: string[] = [];
   let fixed = REPLY_PRIMING;
