@@ -174,8 +174,7 @@ export function estimateRequestTokens(request: CanonicalRequest): number {
     fixed += PER_TOOL;
     texts.push(tool.name, tool.description ?? '', schemaText(tool.parameters));
   }
-  if (request.responseFormat?.type === 'json_schema')
-    texts.push(schemaText(request.responseFormat.schema));
+  if (request.responseFormat?.type === 'json_schema') texts.push(schemaText(request.responseFormat.schema));
   return fixed + estimateTextTokens(texts.filter((text) => text !== '').join('\n'));
 }
 
