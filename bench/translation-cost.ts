@@ -74,8 +74,15 @@ time('request: JSON.parse + decode Messages + encode chat + stringify', 1, () =>
   sink += JSON.stringify(backend.encodeRequest(canonical, 'gpt-4o-mini')).length;
 });
 const canonical = anthropicMessagesInbound.decodeRequest(JSON.parse(requestBody));
-time('request: prompt-token estimate (message_start input_tokens)', 1, () => {
+time('request: prompt-token estimate, text seen before (remembered)', 1, () => {
   sink += estimateRequestTokens(canonical);
+});
+let fresh = 0;
+time('request: prompt-token estimate, new text each time', 1, () => {
+  const unseen = anthropicMessagesInbound.decodeRequest(
+    JSON.parse(messagesRequestBody(`bench-${fresh++}`, true).replace('Hi!', `Hi ${fresh}!`)),
+  );
+  sink += estimateRequestTokens(unseen);
 });
 time('answer: JSON.parse + decode chat + encode Messages + stringify', 1, () => {
   const response = backend.decodeResponse(JSON.parse(answer));

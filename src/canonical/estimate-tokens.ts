@@ -175,7 +175,86 @@ export function estimateRequestTokens(request: CanonicalRequest): number {
     texts.push(tool.name, tool.description ?? '', schemaText(tool.parameters));
   }
   if (request.responseFormat?.type === 'json_schema') texts.push(schemaText(request.responseFormat.schema));
-  return fixed + estimateTextTokens(texts.filter((text) => text !== '').join('\n'));
+  return fixed + estimateTexts(texts);
+}
+
+/**
+ * Clients resend the same system prompt, tool definitions and history turn after turn
+ * (Claude Code's first 30-40 KB never change), so counts are remembered per text: only new
+ * text is tokenized. Bounded by total characters; what was not used lately ages out.
+ */
+class TokenMemo {
+  // Two generations instead of a strict LRU: a hit in the young map costs one lookup, and
+  // nothing is deleted per hit (deleting and re-adding in a full Map makes V8 rehash it).
+  #young = new Map<string, number>();
+  #old = new Map<string, number>();
+  #youngChars = 0;
+
+  get(text: string): number | undefined {
+    const young = this.#young.get(text);
+    if (young !== undefined) return young;
+    const old = this.#old.get(text);
+    if (old !== undefined) this.#put(text, old);
+    return old;
+  }
+
+  set(text: string, count: number): void {
+    if (text.length < MEMO_MIN_CHARS || text.length > MEMO_MAX_CHARS) return;
+    this.#put(text, count);
+  }
+
+  #put(text: string, count: number): void {
+    this.#young.set(text, count);
+    this.#youngChars += text.length;
+    if (this.#youngChars > MEMO_LIMIT_CHARS / 2) {
+      this.#old = this.#young;
+      this.#young = new Map();
+      this.#youngChars = 0;
+    }
+  }
+}
+
+/** Shorter texts cost less to count than to remember. */
+const MEMO_MIN_CHARS = 256;
+const MEMO_MAX_CHARS = 1_000_000;
+const MEMO_LIMIT_CHARS = 4_000_000;
+const memo = new TokenMemo();
+
+/**
+ * Characters of new text one request may tokenize; beyond it, new texts are scaled by the
+ * tokens-per-character ratio measured on what was counted, so a prompt of a thousand
+ * medium-sized texts costs milliseconds, not seconds.
+ */
+const COUNT_BUDGET_CHARS = 65_536;
+const DEFAULT_TOKENS_PER_CHAR = 0.25;
+
+function estimateTexts(texts: readonly string[]): number {
+  let total = 0;
+  let countedChars = 0;
+  let countedTokens = 0;
+  let deferredChars = 0;
+  for (const text of texts) {
+    if (text === '') continue;
+    const known = memo.get(text);
+    if (known !== undefined) {
+      total += known;
+      continue;
+    }
+    if (countedChars >= COUNT_BUDGET_CHARS) {
+      deferredChars += text.length;
+      continue;
+    }
+    const tokens = estimateTextTokens(text);
+    memo.set(text, tokens);
+    total += tokens;
+    countedChars += text.length;
+    countedTokens += tokens;
+  }
+  if (deferredChars > 0) {
+    const ratio = countedChars > 0 ? countedTokens / countedChars : DEFAULT_TOKENS_PER_CHAR;
+    total += Math.round(deferredChars * ratio);
+  }
+  return total;
 }
 
 /** Pushes the part's text; returns its fixed cost. */

@@ -142,7 +142,10 @@ describe('estimateRequestTokens', () => {
     ];
     // reply 3 + system 3 + three messages 3 each + tool call 3 + tool result 3 + tool definition 8
     const framing = 3 + 3 + 9 + 3 + 3 + 8;
-    assert.equal(estimateRequestTokens(full), framing + exact(texts.join('\n')));
+    // Each text is counted on its own (and remembered for the next request that repeats it).
+    const counted = texts.reduce((sum, t) => sum + exact(t), 0);
+    assert.equal(estimateRequestTokens(full), framing + counted);
+    assert.equal(estimateRequestTokens(full), framing + counted, 'the same from remembered counts');
   });
 
   test('images cost a fixed 1 000 (85 at low detail), wherever they sit; PDFs 1 500; text documents their text', () => {
@@ -362,3 +365,17 @@ function fromAnthropic(body: Record<string, unknown>): CanonicalRequest {
   }
   return request({ system: blocks.map(text), messages });
 }
+
+describe('estimateRequestTokens on large and repeated prompts', () => {
+  test('new text past the per-request budget is scaled from the counted ratio, not tokenized', () => {
+    const paragraph = (i: number) =>
+      `Paragraph ${i}: the quick brown fox jumps over the lazy dog. `.repeat(20);
+    const many = request({ messages: Array.from({ length: 400 }, (_, i) => user(text(paragraph(i)))) });
+    const exactTotal = Array.from({ length: 400 }, (_, i) => exact(paragraph(i))).reduce((a, b) => a + b, 0);
+    const started = performance.now();
+    const estimate = estimateRequestTokens(many) - 3 - 400 * 3;
+    const elapsed = performance.now() - started;
+    assert.ok(Math.abs(estimate - exactTotal) / exactTotal < 0.05, `${estimate} vs ${exactTotal}`);
+    assert.ok(elapsed < 1000, `took ${elapsed} ms`);
+  });
+});
