@@ -22,6 +22,11 @@ export interface TranslatedRelayOptions {
   clientStallMs: number;
 }
 
+const BACKEND_GAVE_UP: UpstreamFailure = {
+  status: 502,
+  message: 'the backend stopped with an error instead of an answer',
+};
+
 function upstreamFrame(frame: SseEvent): UpstreamFrame {
   return frame.event === undefined ? { data: frame.data } : { event: frame.event, data: frame.data };
 }
@@ -61,6 +66,13 @@ export async function relayTranslated(
       if (event.type === 'error') {
         failed = true;
         out += writer.fail(event.error);
+        break;
+      }
+      if (event.type === 'finish' && event.stopReason === 'error') {
+        // The backend gave up (a malformed tool call, say): an error the client can retry,
+        // not an answer that looks finished.
+        failed = true;
+        out += writer.fail(BACKEND_GAVE_UP);
         break;
       }
       out += writer.encode(event);

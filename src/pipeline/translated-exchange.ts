@@ -102,13 +102,18 @@ function sendTranslatedError(
   providerName: string,
 ): void {
   const json = parseJson(bytes);
-  const failure =
-    json === undefined
-      ? {
-          status,
-          message: `${providerName} answered ${upstreamStatus} with ${upstreamHeaders['content-type'] || 'no content type'}, not JSON`,
-        }
-      : decode(status, json);
+  let failure: UpstreamFailure;
+  if (json === undefined) {
+    failure = {
+      status,
+      message: `${providerName} answered ${upstreamStatus} with ${upstreamHeaders['content-type'] || 'no content type'}, not JSON`,
+    };
+  } else if (upstreamStatus < 400 && !(isObject(json) && json['error'] !== undefined)) {
+    // A 2xx that parsed but held no usable answer (the model gave up mid-answer).
+    failure = { status, message: `${providerName} answered ${upstreamStatus} without a usable answer` };
+  } else {
+    failure = decode(status, json);
+  }
   const error = failureAsGatewayError(failure, clientDialect, relayedHeaders(upstreamHeaders));
   writeJson(
     delivery,
@@ -214,7 +219,10 @@ export class TranslatedChatExchange implements Exchange {
 
   checkBody(upstreamHeaders: Readonly<Record<string, string>>, bytes: Uint8Array): FailedAttempt | undefined {
     try {
-      this.#response = (this.#codec as ProviderChatCodec).decodeResponse(parseJson(bytes));
+      const response = (this.#codec as ProviderChatCodec).decodeResponse(parseJson(bytes));
+      // The backend gave up (a malformed tool call, say): worth another attempt.
+      if (response.stopReason === 'error') return unusableBody(upstreamHeaders, bytes);
+      this.#response = response;
       return undefined;
     } catch {
       return unusableBody(upstreamHeaders, bytes);

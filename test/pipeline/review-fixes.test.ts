@@ -138,6 +138,41 @@ describe('through the gateway', () => {
     assert.equal(count.status, 200, count.text);
   });
 
+  it('a Gemini answer that gave up (MALFORMED_FUNCTION_CALL) is an error, not a finished answer', async () => {
+    const gaveUp = {
+      candidates: [
+        { content: { role: 'model', parts: [] }, finishReason: 'MALFORMED_FUNCTION_CALL', index: 0 },
+      ],
+      usageMetadata: { promptTokenCount: 10, totalTokenCount: 10 },
+      modelVersion: 'gemini-2.5-flash',
+    };
+    rig.fake.enqueue(json(200, gaveUp), ':generateContent');
+    const whole = await post(
+      rig.gw.url,
+      '/v1/messages',
+      JSON.stringify({ model: 'gm', max_tokens: 32, messages: [{ role: 'user', content: 'hi' }] }),
+      { 'anthropic-version': '2023-06-01' },
+    );
+    assert.equal(whole.status, 529, whole.text);
+    assert.match(whole.text, /without a usable answer/);
+
+    rig.fake.enqueue(sse([`data: ${JSON.stringify(gaveUp)}\r\n\r\n`]), ':streamGenerateContent');
+    const streamed = await post(
+      rig.gw.url,
+      '/v1/messages',
+      JSON.stringify({
+        model: 'gm',
+        max_tokens: 32,
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+      { 'anthropic-version': '2023-06-01' },
+    );
+    const events = parseSse(streamed.text).map((e) => e.event);
+    assert.equal(events.at(-1), 'error', `events: ${events.join(',')}`);
+    assert.ok(!events.includes('message_stop'), 'no normal end before the error');
+  });
+
   it('upstream comments do not hold back the keepalives of a translated stream', async () => {
     const comments = Array.from({ length: 8 }, () => ': PROCESSING\n\n');
     rig.fake.enqueue(sse(comments, { frameDelayMs: 100 }), '/v1/chat/completions');
