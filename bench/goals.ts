@@ -72,20 +72,33 @@ export const COMPARISONS: readonly Comparison[] = [
   SY_VS_THIN_CPU,
 ];
 
+const PASSTHROUGH_WORKLOADS = ['chat-json', 'chat-stream-40'];
+const TRANSLATION_WORKLOADS = ['translate-json', 'translate-stream-40'];
+
 export const GOALS: readonly Goal[] = [
   {
     name: 'throughput-vs-thin-proxy',
-    description: "Switchyard >= 85% of the thin proxy's req/s",
+    description: "Switchyard passthrough >= 85% of the thin proxy's req/s",
     compare: SY_VS_THIN_RPS,
     op: '>=',
     threshold: 0.85,
+    workloads: PASSTHROUGH_WORKLOADS,
+  },
+  {
+    name: 'translation-vs-thin-proxy',
+    description: "Switchyard translating >= 70% of the thin proxy's req/s (relaying the same conversation)",
+    compare: SY_VS_THIN_RPS,
+    op: '>=',
+    threshold: 0.7,
+    workloads: TRANSLATION_WORKLOADS,
   },
   {
     name: 'added-p50-at-c1',
-    description: 'Switchyard adds <= 0.15 ms to the p50 over direct at c=1',
+    description: 'Switchyard passthrough adds <= 0.15 ms to the p50 over direct at c=1',
     compare: SY_ADDED_P50,
     op: '<=',
     threshold: 0.15,
     concurrency: [1],
+    workloads: PASSTHROUGH_WORKLOADS,
   },
 ];

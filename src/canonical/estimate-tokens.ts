@@ -28,11 +28,6 @@ function countTokens(): CountTokens {
   return loadedCount;
 }
 
-/** Loads the tokenizer now, e.g. once the server listens, so no request pays for it. */
-export function preloadTokenizer(): void {
-  countTokens();
-}
-
 /**
  * BPE time grows with the square of a pre-token's length, and a run of letters, symbols or
  * spaces can be one pre-token: 50 000 `a`s take seconds. Runs without whitespace or digits are

@@ -6,8 +6,13 @@ import type { UpstreamPlan } from './exchange.ts';
 import { isJsonDocument } from './json-document.ts';
 
 export type AttemptResult =
-  | { kind: 'body'; headers: Readonly<Record<string, string>>; bytes: Uint8Array }
-  | { kind: 'stream'; headers: Readonly<Record<string, string>>; body: AsyncIterable<Uint8Array> }
+  | { kind: 'body'; status: number; headers: Readonly<Record<string, string>>; bytes: Uint8Array }
+  | {
+      kind: 'stream';
+      status: number;
+      headers: Readonly<Record<string, string>>;
+      body: AsyncIterable<Uint8Array>;
+    }
   | FailedAttempt;
 
 export interface FailedAttempt {
@@ -101,7 +106,7 @@ export async function attemptUpstream(
         bytes: new Uint8Array(0),
       };
     }
-    return { kind: 'stream', headers, body: prepend(first.value, iterator) };
+    return { kind: 'stream', status, headers, body: prepend(first.value, iterator) };
   }
 
   let bytes: Uint8Array;
@@ -134,5 +139,5 @@ export async function attemptUpstream(
       bytes,
     };
   }
-  return { kind: 'body', headers, bytes };
+  return { kind: 'body', status, headers, bytes };
 }

@@ -233,7 +233,7 @@ export class DataPlane {
             if (unusable) result = unusable;
           }
           if (result.kind !== 'failed') {
-            attempt.status = 200;
+            attempt.status = result.status;
             this.#breaker.succeeded(target.id);
             await this.#deliver(request, res, exchange, result, record, timeouts.idleMs);
             return;

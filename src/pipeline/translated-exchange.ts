@@ -3,6 +3,7 @@ import type { EmbeddingRequest, EmbeddingResponse } from '../canonical/embedding
 import { estimateRequestTokens } from '../canonical/estimate-tokens.ts';
 import type { CanonicalRequest } from '../canonical/request.ts';
 import type { CanonicalResponse, UpstreamFailure } from '../canonical/response.ts';
+import { responseEvents } from '../canonical/response-events.ts';
 import { isObject } from '../canonical/wire.ts';
 import { GatewayError } from '../core/errors.ts';
 import { OPERATION_DIALECT } from '../core/operation.ts';
@@ -28,7 +29,7 @@ import type { FailedAttempt } from './attempt.ts';
 import type { DataRequest } from './data-plane.ts';
 import type { Delivery, Exchange, LocalAnswer, StreamResult, UpstreamPlan } from './exchange.ts';
 import { type ClientStreamWriter, relayTranslated } from './relay-translated.ts';
-import { relayedHeaders } from './upstream-headers.ts';
+import { bodyExcerpt, relayedHeaders } from './upstream-headers.ts';
 
 const NO_QUERY = new URLSearchParams();
 const ALT_SSE = new URLSearchParams('alt=sse');
@@ -106,7 +107,7 @@ function sendTranslatedError(
   if (json === undefined) {
     failure = {
       status,
-      message: `${providerName} answered ${upstreamStatus} with ${upstreamHeaders['content-type'] || 'no content type'}, not JSON`,
+      message: `${providerName} answered ${upstreamStatus} with ${upstreamHeaders['content-type'] || 'no content type'}, not JSON: ${bodyExcerpt(Buffer.from(bytes).toString('utf8'))}`,
     };
   } else if (upstreamStatus < 400 && !(isObject(json) && json['error'] !== undefined)) {
     // A 2xx that parsed but held no usable answer (the model gave up mid-answer).
@@ -235,6 +236,11 @@ export class TranslatedChatExchange implements Exchange {
     bytes: Uint8Array,
   ): Usage | null {
     const response = this.#response ?? (this.#codec as ProviderChatCodec).decodeResponse(parseJson(bytes));
+    if (this.#request.stream) {
+      // The backend ignored `stream`: the client still gets the stream it asked for.
+      this.#writeAsStream(delivery, upstreamHeaders, response);
+      return response.usage;
+    }
     writeJson(
       delivery,
       200,
@@ -244,6 +250,35 @@ export class TranslatedChatExchange implements Exchange {
     return response.usage;
   }
 
+  #writeAsStream(
+    delivery: Delivery,
+    upstreamHeaders: Readonly<Record<string, string>>,
+    response: CanonicalResponse,
+  ): void {
+    const context = this.#context();
+    const jsonArray = this.#jsonArray();
+    const writer: ClientStreamWriter = jsonArray
+      ? jsonArrayWriter(context)
+      : this.#inbound.streamEncoder(context);
+    let out = '';
+    for (const event of responseEvents(response)) out += writer.encode(event);
+    out += writer.end();
+    delivery.writeHead(
+      200,
+      {
+        ...relayedHeaders(upstreamHeaders),
+        'content-type': jsonArray ? 'application/json' : 'text/event-stream',
+        'cache-control': 'no-cache',
+      },
+      false,
+    );
+    delivery.res.end(out);
+  }
+
+  #jsonArray(): boolean {
+    return this.#request.operation === 'stream_generate' && this.#request.query.get('alt') !== 'sse';
+  }
+
   async relayStream(
     delivery: Delivery,
     upstreamHeaders: Readonly<Record<string, string>>,
@@ -251,8 +286,7 @@ export class TranslatedChatExchange implements Exchange {
   ): Promise<StreamResult> {
     const codec = this.#codec as ProviderChatCodec;
     const context = this.#context();
-    const jsonArray =
-      this.#request.operation === 'stream_generate' && this.#request.query.get('alt') !== 'sse';
+    const jsonArray = this.#jsonArray();
     delivery.writeHead(
       200,
       {

@@ -173,6 +173,70 @@ describe('through the gateway', () => {
     assert.ok(!events.includes('message_stop'), 'no normal end before the error');
   });
 
+  it('a backend answering JSON to a streamed request still gives the client a stream', async () => {
+    rig.fake.enqueue(
+      json(200, {
+        id: 'chatcmpl-json',
+        object: 'chat.completion',
+        created: 1_700_000_000,
+        model: 'Qwen/Qwen3-8B',
+        choices: [
+          { index: 0, message: { role: 'assistant', content: 'Whole answer.' }, finish_reason: 'stop' },
+        ],
+        usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 },
+      }),
+      '/v1/chat/completions',
+    );
+    const reply = await post(
+      rig.gw.url,
+      '/v1/messages',
+      JSON.stringify({
+        model: 'vl',
+        max_tokens: 32,
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+      { 'anthropic-version': '2023-06-01' },
+    );
+    assert.equal(reply.status, 200);
+    assert.match(reply.headers.get('content-type') ?? '', /text\/event-stream/);
+    const events = parseSse(reply.text);
+    assert.deepEqual(
+      events.map((e) => e.event),
+      [
+        'message_start',
+        'content_block_start',
+        'content_block_delta',
+        'content_block_stop',
+        'message_delta',
+        'message_stop',
+      ],
+    );
+    assert.match(events[2]?.data ?? '', /Whole answer\./);
+  });
+
+  for (const endpoint of ['vl', 'an']) {
+    it(`a Gemini client streaming without alt=sse from ${endpoint} gets a JSON array, element by element`, async () => {
+      const reply = await post(
+        rig.gw.url,
+        `/v1beta/models/${endpoint}:streamGenerateContent`,
+        JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }),
+      );
+      assert.equal(reply.status, 200, reply.text);
+      assert.match(reply.headers.get('content-type') ?? '', /application\/json/);
+      const chunks = reply.json as {
+        candidates?: { content?: { parts?: { text?: string }[] }; finishReason?: string }[];
+      }[];
+      assert.ok(Array.isArray(chunks) && chunks.length > 1, reply.text);
+      const text = chunks
+        .flatMap((c) => c.candidates?.[0]?.content?.parts ?? [])
+        .map((p) => p.text ?? '')
+        .join('');
+      assert.match(text, /^Hello! This is a/);
+      assert.equal(chunks.at(-1)?.candidates?.[0]?.finishReason, 'STOP');
+    });
+  }
+
   it('upstream comments do not hold back the keepalives of a translated stream', async () => {
     const comments = Array.from({ length: 8 }, () => ': PROCESSING\n\n');
     rig.fake.enqueue(sse(comments, { frameDelayMs: 100 }), '/v1/chat/completions');

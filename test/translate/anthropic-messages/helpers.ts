@@ -37,14 +37,14 @@ export interface Case {
 /** Every `<name>.json` in a case folder, sorted, with its parsed content. */
 export function loadCases(folder: string): Case[] {
   const dir = join(CASES, folder);
-  return readdirSync(dir)
-    .filter((file) => file.endsWith('.json'))
-    .sort()
-    .map((file) => {
-      const data = readJson(join(dir, file));
-      assert.ok(isObject(data), `${file} must hold an object`);
-      return { name: file.replace(/\.json$/, ''), data };
-    });
+  const files = readdirSync(dir).filter((file) => file.endsWith('.json'));
+  // A renamed or emptied folder must fail, not pass with zero cases.
+  if (files.length === 0) throw new Error(`no cases in ${dir}`);
+  return files.sort().map((file) => {
+    const data = readJson(join(dir, file));
+    assert.ok(isObject(data), `${file} must hold an object`);
+    return { name: file.replace(/\.json$/, ''), data };
+  });
 }
 
 export interface Fixture {

@@ -16,8 +16,10 @@ export interface NamedCase<T> {
 /** Every `*.json` case in a folder of the case tree, by file name. */
 export function loadCases<T>(folder: string): NamedCase<T>[] {
   const dir = join(CASES, folder);
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.json'))
+  const files = readdirSync(dir).filter((file) => file.endsWith('.json'));
+  // A renamed or emptied folder must fail, not pass with zero cases.
+  if (files.length === 0) throw new Error(`no cases in ${dir}`);
+  return files
     .sort()
     .map((name) => ({ name, value: JSON.parse(readFileSync(join(dir, name), 'utf8')) as T }));
 }

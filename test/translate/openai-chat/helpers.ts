@@ -19,14 +19,14 @@ export function readJson(path: string): unknown {
 /** Every `<name>.json` in a case folder, sorted, with its parsed content. */
 export function loadCases(folder: string): { name: string; data: Record<string, unknown> }[] {
   const dir = join(CASES, folder);
-  return readdirSync(dir)
-    .filter((file) => file.endsWith('.json'))
-    .sort()
-    .map((file) => {
-      const data = readJson(join(dir, file));
-      assert.ok(isObject(data), `${file} must hold an object`);
-      return { name: file.replace(/\.json$/, ''), data };
-    });
+  const files = readdirSync(dir).filter((file) => file.endsWith('.json'));
+  // A renamed or emptied folder must fail, not pass with zero cases.
+  if (files.length === 0) throw new Error(`no cases in ${dir}`);
+  return files.sort().map((file) => {
+    const data = readJson(join(dir, file));
+    assert.ok(isObject(data), `${file} must hold an object`);
+    return { name: file.replace(/\.json$/, ''), data };
+  });
 }
 
 export interface Fixture {

@@ -26,8 +26,10 @@ export function context(overrides: Partial<ResponseContext> = {}): ResponseConte
 
 export function readCases<T>(folder: string): { name: string; value: T }[] {
   const dir = join(DATA, folder);
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.json'))
+  const files = readdirSync(dir).filter((file) => file.endsWith('.json'));
+  // A renamed or emptied folder must fail, not pass with zero cases.
+  if (files.length === 0) throw new Error(`no cases in ${dir}`);
+  return files
     .sort()
     .map((name) => ({ name, value: JSON.parse(readFileSync(join(dir, name), 'utf8')) as T }));
 }
