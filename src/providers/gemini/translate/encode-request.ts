@@ -124,11 +124,22 @@ function thinkingConfig(reasoning: ReasoningConfig, modelName: string): WireThin
   const thinking: WireThinkingConfig = {};
   if (reasoning.budgetTokens !== undefined) thinking.thinkingBudget = reasoning.budgetTokens;
   else if (reasoning.effort !== undefined) {
-    if (hasThinkingLevels(modelName)) thinking.thinkingLevel = reasoning.effort;
+    if (hasThinkingLevels(modelName)) thinking.thinkingLevel = thinkingLevel(reasoning.effort, modelName);
     else thinking.thinkingBudget = EFFORT_BUDGETS[reasoning.effort];
   }
   if (reasoning.includeThoughts !== undefined) thinking.includeThoughts = reasoning.includeThoughts;
   return thinking;
+}
+
+/**
+ * Gemini 3 Flash takes all four levels; the Pro models take `low` and `high` only (3.1 Pro
+ * added `medium`, never `minimal`), so those round to a level a Pro model accepts.
+ */
+function thinkingLevel(effort: NonNullable<ReasoningConfig['effort']>, modelName: string): string {
+  if (!/-pro\b/.test(modelName)) return effort;
+  if (effort === 'minimal') return 'low';
+  if (effort === 'medium' && /gemini-3-pro/.test(modelName)) return 'high';
+  return effort;
 }
 
 function hasThinkingLevels(modelName: string): boolean {
