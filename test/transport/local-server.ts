@@ -22,7 +22,13 @@ export async function startServer(
   const server = createServer((req, res) => {
     void handler(req, res);
   });
-  server.on('connection', (socket) => sockets.push(socket));
+  server.on('connection', (socket) => {
+    sockets.push(socket);
+    // The client side is under test: a reset it causes (an aborted exchange) is expected
+    // here and must not surface as an uncaught error in whichever test is running.
+    socket.on('error', () => {});
+  });
+  server.on('clientError', (_error, socket) => socket.destroy());
   const port = await listen(server);
   return {
     url: `http://127.0.0.1:${port}`,
