@@ -117,6 +117,17 @@ export interface ReasoningConfig {
   includeThoughts?: boolean;
 }
 
+/**
+ * Fields the client sent that have no canonical meaning (a server's own sampling knobs such
+ * as vLLM's `repetition_penalty` or `chat_template_kwargs`, sent through an SDK's extra body),
+ * kept as they came. Only an encoder of the same wire family forwards them; the others
+ * ignore them, since they could mean nothing there.
+ */
+export interface ProviderExtras {
+  family: 'openai' | 'anthropic' | 'gemini';
+  fields: Readonly<Record<string, unknown>>;
+}
+
 export interface CanonicalRequest {
   /** What the client named (the Switchyard endpoint); the encoder writes the target model. */
   model: string;
@@ -147,4 +158,5 @@ export interface CanonicalRequest {
    * refuses the request with a 400 naming them rather than drop them silently.
    */
   dialectOnly: string[];
+  extras?: ProviderExtras;
 }

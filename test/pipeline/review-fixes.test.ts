@@ -237,6 +237,27 @@ describe('through the gateway', () => {
     });
   }
 
+  it("a Responses client's extra body reaches an OpenAI-compatible backend, not others", async () => {
+    const body = (model: string) =>
+      JSON.stringify({
+        model,
+        input: 'hi',
+        store: false,
+        repetition_penalty: 1.1,
+        chat_template_kwargs: { enable_thinking: false },
+      });
+    const toVllm = await post(rig.gw.url, '/v1/responses', body('vl'));
+    assert.equal(toVllm.status, 200, toVllm.text);
+    const sent = rig.fake.requests.at(-1)?.json as Record<string, unknown>;
+    assert.equal(sent['repetition_penalty'], 1.1);
+    assert.deepEqual(sent['chat_template_kwargs'], { enable_thinking: false });
+    assert.equal(sent['store'], undefined, 'fields the Responses API defines are not extras');
+    const toAnthropic = await post(rig.gw.url, '/v1/responses', body('an'));
+    assert.equal(toAnthropic.status, 200, toAnthropic.text);
+    const sentToAnthropic = rig.fake.requests.at(-1)?.json as Record<string, unknown>;
+    assert.equal(sentToAnthropic['repetition_penalty'], undefined);
+  });
+
   it('upstream comments do not hold back the keepalives of a translated stream', async () => {
     const comments = Array.from({ length: 8 }, () => ': PROCESSING\n\n');
     rig.fake.enqueue(sse(comments, { frameDelayMs: 100 }), '/v1/chat/completions');

@@ -51,7 +51,55 @@ export function decodeRequest(body: unknown): CanonicalRequest {
   if (topLogprobs) request.dialectOnly.push('top_logprobs');
   if (body['prompt'] !== undefined && body['prompt'] !== null)
     request.dialectOnly.push('prompt templates (prompt)');
+  const extras = unknownFields(body);
+  if (extras) request.extras = { family: 'openai', fields: extras };
   return request;
+}
+
+/** Every field this decoder reads, refuses or deliberately ignores. */
+const KNOWN_FIELDS = new Set([
+  'model',
+  'input',
+  'instructions',
+  'tools',
+  'tool_choice',
+  'stream',
+  'parallel_tool_calls',
+  'max_output_tokens',
+  'temperature',
+  'top_p',
+  'text',
+  'reasoning',
+  'user',
+  'safety_identifier',
+  'top_logprobs',
+  'prompt',
+  'previous_response_id',
+  'conversation',
+  'background',
+  'store',
+  'metadata',
+  'truncation',
+  'include',
+  'service_tier',
+  'prompt_cache_key',
+  'prompt_cache_retention',
+  'stream_options',
+  'max_tool_calls',
+]);
+
+/**
+ * What the client sent beyond the Responses API (an OpenAI-compatible server's own
+ * parameters, via the SDK's extra body): forwarded to OpenAI-compatible backends as is.
+ */
+function unknownFields(body: JsonObject): Record<string, unknown> | undefined {
+  let extras: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(body)) {
+    if (KNOWN_FIELDS.has(key) || value === undefined) continue;
+    extras ??= {};
+    extras[key] = value;
+  }
+  return extras;
 }
 
 function refuseStoredState(body: JsonObject): void {

@@ -73,7 +73,17 @@ export function encodeRequest(
   if (request.reasoning?.effort) body.reasoning_effort = request.reasoning.effort;
   if (request.user !== undefined) body.user = request.user;
   if (request.stream && options.includeUsageOption) body.stream_options = { include_usage: true };
-  return body;
+  return withExtras(body, request);
+}
+
+/** The client's own extra fields, for a server of its family; never over a field set above. */
+function withExtras(body: WireChatRequest, request: CanonicalRequest): WireChatRequest {
+  if (request.extras?.family !== 'openai') return body;
+  const merged: WireChatRequest & Record<string, unknown> = { ...body };
+  for (const [key, value] of Object.entries(request.extras.fields)) {
+    if (!(key in merged)) merged[key] = value;
+  }
+  return merged;
 }
 
 function checkToolName(name: string, field: string): void {
