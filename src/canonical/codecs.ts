@@ -55,6 +55,11 @@ export interface InboundChatCodec {
   decodeRequest(body: unknown): CanonicalRequest;
   encodeResponse(response: CanonicalResponse, context: ResponseContext): unknown;
   streamEncoder(context: ResponseContext): StreamEncoder;
+  /**
+   * Its streams report the prompt size before any backend has (Anthropic's `message_start`),
+   * so the pipeline estimates it for them (`ResponseContext.estimatedInputTokens`).
+   */
+  readonly streamNeedsInputEstimate?: boolean;
 }
 
 /** A backend dialect: encodes canonical requests to it and decodes its answers. */

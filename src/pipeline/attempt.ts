@@ -28,6 +28,25 @@ export interface FailedAttempt {
   transport?: TransportError;
 }
 
+/**
+ * A 2xx that is no answer (empty, not JSON, or one a codec cannot read): a failed attempt
+ * answered as 502 if nothing better comes, and a trigger for retry and fallback like a 5xx.
+ */
+export function unusableAnswer(
+  upstreamStatus: number,
+  headers: Readonly<Record<string, string>>,
+  bytes: Uint8Array,
+): FailedAttempt {
+  return {
+    kind: 'failed',
+    failure: { kind: 'status', status: 502 },
+    clientStatus: 502,
+    upstreamStatus,
+    headers,
+    bytes,
+  };
+}
+
 /** The client went away: no more attempts, nothing to answer. */
 export class ClientGone extends Error {}
 
@@ -66,7 +85,6 @@ export async function attemptUpstream(
   plan: UpstreamPlan,
   timeouts: UpstreamTimeouts,
   signal: AbortSignal,
-  streamWithoutSse: boolean,
 ): Promise<AttemptResult> {
   if (timeouts.totalMs <= 0) {
     return transportFailure(new TransportError('timeout', 'request deadline passed', { phase: 'total' }));
@@ -88,7 +106,7 @@ export async function attemptUpstream(
   const contentType = headers['content-type'] ?? '';
   const isSse = contentType.includes('text/event-stream');
 
-  if (status < 300 && plan.stream && (isSse || streamWithoutSse)) {
+  if (status < 300 && plan.stream && (isSse || plan.streamWithoutSse)) {
     const iterator = upstream.body[Symbol.asyncIterator]();
     let first: IteratorResult<Uint8Array>;
     try {
@@ -96,16 +114,7 @@ export async function attemptUpstream(
     } catch (error) {
       return transportFailure(error);
     }
-    if (first.done) {
-      return {
-        kind: 'failed',
-        failure: { kind: 'status', status: 502 },
-        clientStatus: 502,
-        upstreamStatus: status,
-        headers,
-        bytes: new Uint8Array(0),
-      };
-    }
+    if (first.done) return unusableAnswer(status, headers, new Uint8Array(0));
     return { kind: 'stream', status, headers, body: prepend(first.value, iterator) };
   }
 
@@ -130,14 +139,7 @@ export async function attemptUpstream(
     };
   }
   if (bytes.length === 0 || (!contentType.includes('json') && !isJsonDocument(bytes))) {
-    return {
-      kind: 'failed',
-      failure: { kind: 'status', status: 502 },
-      clientStatus: 502,
-      upstreamStatus: status,
-      headers,
-      bytes,
-    };
+    return unusableAnswer(status, headers, bytes);
   }
   return { kind: 'body', status, headers, bytes };
 }

@@ -222,7 +222,6 @@ export class DataPlane {
             upstreamPlan,
             { ...timeouts, totalMs: Math.max(0, deadline - sentAt) },
             signal,
-            request.operation === 'stream_generate' && exchange.clientDialect === target.provider.dialect,
           );
           attempt.latencyMs = performance.now() - sentAt;
           record.upstreamMs += attempt.latencyMs;

@@ -9,8 +9,10 @@ export interface UpstreamPlan {
   url: string;
   headers: Record<string, string>;
   body: Uint8Array | string;
-  /** The answer will be streamed (SSE, or Gemini's JSON array). */
+  /** The answer will be streamed. */
   stream: boolean;
+  /** A 2xx answer that is not SSE is still a stream (a streamed JSON array), not a whole body. */
+  streamWithoutSse: boolean;
 }
 
 /** How a finished relay went, for the request record. */

@@ -24,7 +24,8 @@ import type { Delivery, Exchange, StreamResult, UpstreamPlan } from './exchange.
 import { isJsonDocument } from './json-document.ts';
 import { relayJsonArray } from './relay-json-array.ts';
 import { relaySse } from './relay-sse.ts';
-import { bodyExcerpt, relayedHeaders } from './upstream-headers.ts';
+import { notJsonMessage, relayedHeaders } from './upstream-headers.ts';
+import { STREAM_HEADERS, writeJson } from './write.ts';
 
 export interface PassthroughRequest {
   operation: Operation;
@@ -114,6 +115,8 @@ export class PassthroughExchange implements Exchange {
       headers: call.headers,
       body: applySplices(body, splices),
       stream: request.stream,
+      // Gemini's streamGenerateContent without alt=sse streams a JSON array, relayed as is.
+      streamWithoutSse: request.operation === 'stream_generate',
     };
   }
 
@@ -148,8 +151,7 @@ export class PassthroughExchange implements Exchange {
       {
         ...relayedHeaders(upstreamHeaders),
         'content-type': contentType || 'text/event-stream',
-        'cache-control': 'no-cache',
-        'x-accel-buffering': 'no',
+        ...STREAM_HEADERS,
       },
       false,
     );
@@ -186,14 +188,8 @@ export class PassthroughExchange implements Exchange {
       return;
     }
     const provider = this.#target?.provider.displayName ?? 'the provider';
-    const message = `${provider} answered ${upstreamStatus} with ${contentType || 'no content type'}, not JSON: ${bodyExcerpt(Buffer.from(bytes).toString('utf8'))}`;
+    const message = notJsonMessage(provider, upstreamStatus, upstreamHeaders, bytes);
     const error = new GatewayError(codeForStatus(status), message, { status });
-    const payload = JSON.stringify(errorBody(this.clientDialect, error, delivery.requestId));
-    delivery.writeHead(
-      status,
-      { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-      true,
-    );
-    delivery.res.end(payload);
+    writeJson(delivery, status, headers, errorBody(this.clientDialect, error, delivery.requestId));
   }
 }

@@ -4,7 +4,7 @@ import type { StreamTap } from '../core/stream-tap.ts';
 import { TransportError } from '../transport/errors.ts';
 import { SseDecoder, type SseFrame } from '../transport/sse-decoder.ts';
 import type { RelayOutcome } from './exchange.ts';
-import { writeWithBackpressure } from './write.ts';
+import { startKeepalive, writeWithBackpressure } from './write.ts';
 
 export interface RelayOptions {
   /** What to send after `keepaliveMs` of upstream silence (a comment, or Anthropic's ping). */
@@ -38,13 +38,7 @@ export async function relaySse(
   options: RelayOptions,
 ): Promise<RelayOutcome> {
   const decoder = new SseDecoder();
-  const keepalive = setTimeout(function beat() {
-    if (!res.writableEnded && !res.destroyed) {
-      res.write(options.keepaliveFrame);
-      keepalive.refresh();
-    }
-  }, options.keepaliveMs);
-  keepalive.unref();
+  const keepalive = startKeepalive(res, options.keepaliveFrame, options.keepaliveMs);
 
   const forward = (frames: SseFrame[]): string => {
     let out = '';

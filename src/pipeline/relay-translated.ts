@@ -1,19 +1,12 @@
 import type { ServerResponse } from 'node:http';
-import type { StreamDecoder, UpstreamFrame } from '../canonical/codecs.ts';
+import type { StreamDecoder, StreamEncoder, UpstreamFrame } from '../canonical/codecs.ts';
 import type { StreamEvent, UpstreamFailure } from '../canonical/response.ts';
 import type { Usage } from '../core/usage.ts';
 import { TransportError } from '../transport/errors.ts';
 import { SseDecoder, type SseEvent } from '../transport/sse-decoder.ts';
 import type { StreamResult } from './exchange.ts';
 import { midStreamError } from './relay-sse.ts';
-import { writeWithBackpressure } from './write.ts';
-
-/** Canonical events in, client text out: an SSE encoder, or Gemini's streamed JSON array. */
-export interface ClientStreamWriter {
-  encode(event: StreamEvent): string;
-  end(): string;
-  fail(failure: UpstreamFailure): string;
-}
+import { startKeepalive, writeWithBackpressure } from './write.ts';
 
 export interface TranslatedRelayOptions {
   /** Sent after `keepaliveMs` of upstream silence; null when the client format has none. */
@@ -40,7 +33,7 @@ export async function relayTranslated(
   body: AsyncIterable<Uint8Array>,
   res: ServerResponse,
   decoder: StreamDecoder,
-  writer: ClientStreamWriter,
+  writer: StreamEncoder,
   options: TranslatedRelayOptions,
 ): Promise<StreamResult> {
   const sse = new SseDecoder();
@@ -48,13 +41,10 @@ export async function relayTranslated(
   let finished = false;
   let failed = false;
 
-  const keepalive = setTimeout(function beat() {
-    if (options.keepaliveFrame && !res.writableEnded && !res.destroyed) {
-      res.write(options.keepaliveFrame);
-      keepalive.refresh();
-    }
-  }, options.keepaliveMs);
-  keepalive.unref();
+  const keepalive =
+    options.keepaliveFrame === null
+      ? undefined
+      : startKeepalive(res, options.keepaliveFrame, options.keepaliveMs);
 
   const encode = (events: StreamEvent[]): string => {
     let out = '';
@@ -88,7 +78,7 @@ export async function relayTranslated(
       if (out) {
         // Silence is what the client sees: upstream bytes that produce nothing (comments,
         // pings, dropped events) must not hold back the keepalive.
-        keepalive.refresh();
+        keepalive?.refresh();
         await writeWithBackpressure(res, out, options.clientStallMs);
       }
       if (res.destroyed) return { outcome: 'client_gone', usage };

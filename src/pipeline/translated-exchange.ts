@@ -10,7 +10,7 @@ import { OPERATION_DIALECT } from '../core/operation.ts';
 import { type Usage, usage } from '../core/usage.ts';
 import { anthropicMessagesInbound, decodeCountTokensRequest } from '../inbound/anthropic-messages/index.ts';
 import { errorBody } from '../inbound/error-format.ts';
-import { geminiChunkEncoder, geminiGenerateInbound } from '../inbound/gemini-generate/index.ts';
+import { GeminiJsonArrayEncoder, geminiGenerateInbound } from '../inbound/gemini-generate/index.ts';
 import { keepaliveFrameFor } from '../inbound/keepalive.ts';
 import { openaiChatInbound } from '../inbound/openai-chat/index.ts';
 import { openaiEmbeddingsInbound } from '../inbound/openai-embeddings/index.ts';
@@ -18,21 +18,19 @@ import { openaiResponsesInbound } from '../inbound/openai-responses/index.ts';
 import { failureAsGatewayError } from '../inbound/upstream-error.ts';
 import { adapterFor } from '../providers/adapters.ts';
 import {
+  chatCallFor,
   chatCodecFor,
-  chatOperationFor,
   type EmbeddingsBackend,
   embeddingsBackendFor,
 } from '../providers/codecs.ts';
 import type { Dialect } from '../providers/registry.ts';
 import type { ModelTarget } from '../snapshot/config-snapshot.ts';
-import type { FailedAttempt } from './attempt.ts';
+import { type FailedAttempt, unusableAnswer } from './attempt.ts';
 import type { DataRequest } from './data-plane.ts';
 import type { Delivery, Exchange, LocalAnswer, StreamResult, UpstreamPlan } from './exchange.ts';
-import { type ClientStreamWriter, relayTranslated } from './relay-translated.ts';
-import { bodyExcerpt, relayedHeaders } from './upstream-headers.ts';
-
-const NO_QUERY = new URLSearchParams();
-const ALT_SSE = new URLSearchParams('alt=sse');
+import { relayTranslated } from './relay-translated.ts';
+import { notJsonMessage, relayedHeaders } from './upstream-headers.ts';
+import { STREAM_HEADERS, writeJson } from './write.ts';
 
 function parseBody(body: Buffer): unknown {
   try {
@@ -76,21 +74,6 @@ function inboundFor(request: DataRequest): InboundChatCodec {
   }
 }
 
-function writeJson(
-  delivery: Delivery,
-  status: number,
-  headers: Record<string, string>,
-  value: unknown,
-): void {
-  const payload = JSON.stringify(value);
-  delivery.writeHead(
-    status,
-    { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-    true,
-  );
-  delivery.res.end(payload);
-}
-
 /** A provider's error answer, in the client's dialect. */
 function sendTranslatedError(
   delivery: Delivery,
@@ -105,10 +88,7 @@ function sendTranslatedError(
   const json = parseJson(bytes);
   let failure: UpstreamFailure;
   if (json === undefined) {
-    failure = {
-      status,
-      message: `${providerName} answered ${upstreamStatus} with ${upstreamHeaders['content-type'] || 'no content type'}, not JSON: ${bodyExcerpt(Buffer.from(bytes).toString('utf8'))}`,
-    };
+    failure = { status, message: notJsonMessage(providerName, upstreamStatus, upstreamHeaders, bytes) };
   } else if (upstreamStatus < 400 && !(isObject(json) && json['error'] !== undefined)) {
     // A 2xx that parsed but held no usable answer (the model gave up mid-answer).
     failure = { status, message: `${providerName} answered ${upstreamStatus} without a usable answer` };
@@ -156,18 +136,6 @@ function decodeOnce(request: DataRequest): DecodedRequest {
   return entry;
 }
 
-/** A 2xx body the backend's codec cannot read: a failed attempt (502), not an answer. */
-function unusableBody(headers: Readonly<Record<string, string>>, bytes: Uint8Array): FailedAttempt {
-  return {
-    kind: 'failed',
-    failure: { kind: 'status', status: 502 },
-    clientStatus: 502,
-    upstreamStatus: 200,
-    headers,
-    bytes,
-  };
-}
-
 /** A chat-like request (chat, Responses, Messages, generateContent) to a backend of another dialect. */
 export class TranslatedChatExchange implements Exchange {
   readonly clientDialect: Dialect;
@@ -194,16 +162,18 @@ export class TranslatedChatExchange implements Exchange {
     this.#target = target;
     const stream = this.#request.stream;
     const body = stringifyRequest(codec.encodeRequest(this.#canonical, target.modelName));
+    const { operation, query } = chatCallFor(target.provider.dialect, stream);
     const call = adapterFor(target.provider).upstream({
-      operation: chatOperationFor(target.provider.dialect, stream),
+      operation,
       target,
       stream,
       apiKey,
       protocolHeaders: {},
-      query: stream && target.provider.dialect === 'gemini' ? ALT_SSE : NO_QUERY,
+      query,
       apiVersion: undefined,
     });
-    return { url: call.url, headers: call.headers, body, stream };
+    // Translated streams are asked for SSE from every backend.
+    return { url: call.url, headers: call.headers, body, stream, streamWithoutSse: false };
   }
 
   #context(): ResponseContext {
@@ -214,7 +184,7 @@ export class TranslatedChatExchange implements Exchange {
       created: Math.floor(Date.now() / 1000),
       includeUsage: request.stream && this.#includeUsage,
       estimatedInputTokens:
-        request.stream && this.clientDialect === 'anthropic' ? estimateRequestTokens(this.#canonical) : 0,
+        request.stream && this.#inbound.streamNeedsInputEstimate ? estimateRequestTokens(this.#canonical) : 0,
     };
   }
 
@@ -222,11 +192,11 @@ export class TranslatedChatExchange implements Exchange {
     try {
       const response = (this.#codec as ProviderChatCodec).decodeResponse(parseJson(bytes));
       // The backend gave up (a malformed tool call, say): worth another attempt.
-      if (response.stopReason === 'error') return unusableBody(upstreamHeaders, bytes);
+      if (response.stopReason === 'error') return unusableAnswer(200, upstreamHeaders, bytes);
       this.#response = response;
       return undefined;
     } catch {
-      return unusableBody(upstreamHeaders, bytes);
+      return unusableAnswer(200, upstreamHeaders, bytes);
     }
   }
 
@@ -257,9 +227,7 @@ export class TranslatedChatExchange implements Exchange {
   ): void {
     const context = this.#context();
     const jsonArray = this.#jsonArray();
-    const writer: ClientStreamWriter = jsonArray
-      ? jsonArrayWriter(context)
-      : this.#inbound.streamEncoder(context);
+    const writer = jsonArray ? new GeminiJsonArrayEncoder(context) : this.#inbound.streamEncoder(context);
     let out = '';
     for (const event of responseEvents(response)) out += writer.encode(event);
     out += writer.end();
@@ -268,7 +236,7 @@ export class TranslatedChatExchange implements Exchange {
       {
         ...relayedHeaders(upstreamHeaders),
         'content-type': jsonArray ? 'application/json' : 'text/event-stream',
-        'cache-control': 'no-cache',
+        ...STREAM_HEADERS,
       },
       false,
     );
@@ -292,15 +260,12 @@ export class TranslatedChatExchange implements Exchange {
       {
         ...relayedHeaders(upstreamHeaders),
         'content-type': jsonArray ? 'application/json' : 'text/event-stream',
-        'cache-control': 'no-cache',
-        'x-accel-buffering': 'no',
+        ...STREAM_HEADERS,
       },
       false,
     );
     delivery.res.flushHeaders();
-    const writer: ClientStreamWriter = jsonArray
-      ? jsonArrayWriter(context)
-      : this.#inbound.streamEncoder(context);
+    const writer = jsonArray ? new GeminiJsonArrayEncoder(context) : this.#inbound.streamEncoder(context);
     return relayTranslated(body, delivery.res, codec.streamDecoder(), writer, {
       keepaliveFrame: jsonArray ? null : keepaliveFrameFor(this.clientDialect),
       keepaliveMs: delivery.keepaliveMs,
@@ -329,28 +294,6 @@ export class TranslatedChatExchange implements Exchange {
   }
 }
 
-/** Gemini's streamed JSON array (no `alt=sse`), element by element. */
-function jsonArrayWriter(context: ResponseContext): ClientStreamWriter {
-  const chunks = geminiChunkEncoder(context);
-  let opened = false;
-  const elements = (values: object[]): string => {
-    let out = '';
-    for (const value of values) {
-      out += (opened ? ',\r\n' : '[') + JSON.stringify(value);
-      opened = true;
-    }
-    return out;
-  };
-  return {
-    encode: (event) => elements(chunks.encode(event)),
-    end: () => {
-      const out = elements(chunks.end());
-      return opened ? `${out}]` : '[]';
-    },
-    fail: (failure) => `${elements([chunks.fail(failure)])}]`,
-  };
-}
-
 /** OpenAI embeddings to a backend with another embeddings API. */
 export class TranslatedEmbeddingsExchange implements Exchange {
   readonly clientDialect: Dialect = 'openai';
@@ -376,7 +319,7 @@ export class TranslatedEmbeddingsExchange implements Exchange {
   prepare(target: ModelTarget, apiKey: string | undefined): UpstreamPlan {
     const call = this.#backend.call(target, apiKey, this.#embedding);
     const body = stringifyRequest(this.#backend.codec.encodeRequest(this.#embedding, target.modelName));
-    return { url: call.url, headers: call.headers, body, stream: false };
+    return { url: call.url, headers: call.headers, body, stream: false, streamWithoutSse: false };
   }
 
   checkBody(upstreamHeaders: Readonly<Record<string, string>>, bytes: Uint8Array): FailedAttempt | undefined {
@@ -384,7 +327,7 @@ export class TranslatedEmbeddingsExchange implements Exchange {
       this.#response = this.#backend.codec.decodeResponse(parseJson(bytes), this.#embedding);
       return undefined;
     } catch {
-      return unusableBody(upstreamHeaders, bytes);
+      return unusableAnswer(200, upstreamHeaders, bytes);
     }
   }
 

@@ -32,3 +32,14 @@ export function bodyExcerpt(text: string): string {
     .trim();
   return plain.length > 200 ? `${plain.slice(0, 200)}...` : plain;
 }
+
+/** Why a provider's body could not be used: it was not JSON (an HTML page from a proxy, say). */
+export function notJsonMessage(
+  providerName: string,
+  upstreamStatus: number,
+  upstreamHeaders: Readonly<Record<string, string>>,
+  bytes: Uint8Array,
+): string {
+  const contentType = upstreamHeaders['content-type'] || 'no content type';
+  return `${providerName} answered ${upstreamStatus} with ${contentType}, not JSON: ${bodyExcerpt(Buffer.from(bytes).toString('utf8'))}`;
+}

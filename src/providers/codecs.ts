@@ -10,11 +10,24 @@ import { geminiEmbeddingsCodec } from './gemini/translate-embeddings/index.ts';
 import { openaiChatCodec } from './openai/translate/index.ts';
 import type { Dialect, ProviderSpec } from './registry.ts';
 
-/** The chat operation each backend dialect is called with when translating to it. */
-export function chatOperationFor(dialect: Dialect, stream: boolean): Operation {
-  if (dialect === 'anthropic') return 'messages';
-  if (dialect === 'gemini') return stream ? 'stream_generate' : 'generate';
-  return 'chat';
+const NO_QUERY = new URLSearchParams();
+const ALT_SSE = new URLSearchParams('alt=sse');
+
+/**
+ * How each backend dialect is called when translating to it: the operation, and the query
+ * (translated Gemini streams are always asked for SSE, the form the stream decoder reads).
+ */
+export function chatCallFor(
+  dialect: Dialect,
+  stream: boolean,
+): { operation: Operation; query: URLSearchParams } {
+  if (dialect === 'anthropic') return { operation: 'messages', query: NO_QUERY };
+  if (dialect === 'gemini') {
+    return stream
+      ? { operation: 'stream_generate', query: ALT_SSE }
+      : { operation: 'generate', query: NO_QUERY };
+  }
+  return { operation: 'chat', query: NO_QUERY };
 }
 
 const openaiCodecs = new Map<string, ProviderChatCodec>();

@@ -9,6 +9,7 @@ export const anthropicMessagesInbound: InboundChatCodec = {
   decodeRequest: (body) => decodeMessagesRequest(body),
   encodeResponse: encodeMessagesResponse,
   streamEncoder: (context) => new MessagesStreamEncoder(context),
+  streamNeedsInputEstimate: true,
 };
 
 /** A `count_tokens` body: a Messages request without `max_tokens`. */

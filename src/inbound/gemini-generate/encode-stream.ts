@@ -164,6 +164,41 @@ export class GeminiSseEncoder implements StreamEncoder {
   }
 }
 
+/**
+ * The form without `alt=sse`: one JSON array written element by element. A failure after
+ * the first element becomes a last element holding the error, then the closing bracket.
+ */
+export class GeminiJsonArrayEncoder implements StreamEncoder {
+  readonly #chunks: GeminiChunkEncoder;
+  #opened = false;
+
+  constructor(context: ResponseContext) {
+    this.#chunks = new GeminiChunkEncoder(context);
+  }
+
+  encode(event: StreamEvent): string {
+    return this.#elements(this.#chunks.encode(event));
+  }
+
+  end(): string {
+    const out = this.#elements(this.#chunks.end());
+    return this.#opened ? `${out}]` : '[]';
+  }
+
+  fail(failure: UpstreamFailure): string {
+    return `${this.#elements([this.#chunks.fail(failure)])}]`;
+  }
+
+  #elements(values: object[]): string {
+    let out = '';
+    for (const value of values) {
+      out += (this.#opened ? ',\r\n' : '[') + JSON.stringify(value);
+      this.#opened = true;
+    }
+    return out;
+  }
+}
+
 function frames(chunks: object[]): string {
   return chunks.map((chunk) => encodeSseEvent({ data: JSON.stringify(chunk) })).join('');
 }
