@@ -3,7 +3,7 @@
 
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, cpus } from 'node:os';
 
@@ -95,6 +95,21 @@ export function cpuBusyPct(before: readonly CpuTicks[], after: readonly CpuTicks
 export function peakRssBytes(pid: number): number {
   const m = /^VmHWM:\s*(\d+)\s*kB/m.exec(readProc(pid, 'status'));
   return m ? Number(m[1]) * 1024 : Number.NaN;
+}
+
+/** Resident set size (VmRSS) in bytes. */
+export function rssBytes(pid: number): number {
+  const m = /^VmRSS:\s*(\d+)\s*kB/m.exec(readProc(pid, 'status'));
+  return m ? Number(m[1]) * 1024 : Number.NaN;
+}
+
+/** Open file descriptors of a process (sockets included); NaN when /proc does not tell. */
+export function openFdCount(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Reset VmHWM to the current RSS (`echo 5 > clear_refs`), so the next read is the peak since now. */

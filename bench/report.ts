@@ -260,7 +260,16 @@ export function comparisonsTable(
   };
 }
 
-export function goalsTable(results: readonly GoalResult[]): Table {
+/** A goal checked outside the req/s matrix (memory): one row, already judged. */
+export interface ExtraGoalRow {
+  goal: string;
+  rule: string;
+  subject: string;
+  value: string;
+  verdict: 'PASS' | 'FAIL' | 'N/A';
+}
+
+export function goalsTable(results: readonly GoalResult[], extra: readonly ExtraGoalRow[] = []): Table {
   const rows: string[][] = [];
   for (const r of results) {
     for (const c of r.checks) {
@@ -276,6 +285,7 @@ export function goalsTable(results: readonly GoalResult[]): Table {
       ]);
     }
   }
+  for (const r of extra) rows.push([r.goal, r.rule, r.subject, '-', r.value, r.verdict]);
   return {
     headers: ['goal', 'rule', 'workload', 'c', 'value', 'verdict'],
     right: [false, false, false, true, true, false],

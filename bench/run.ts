@@ -12,6 +12,16 @@ import { parseArgs } from 'node:util';
 import type { UpstreamControl } from './fake-upstream.ts';
 import { COMPARISONS, GOALS } from './goals.ts';
 import { runLoad, stopLoad } from './load.ts';
+import type { SoakRun } from './memory-phases.ts';
+import {
+  runSoakPhase,
+  runStreamsPhase,
+  SLOW_STREAM,
+  soakGoals,
+  soakTable,
+  streamsGoals,
+  streamsTable,
+} from './memory-phases.ts';
 import {
   allowedCpus,
   cpuBusyPct,
@@ -40,6 +50,7 @@ import {
   resultsTable,
   valid,
 } from './report.ts';
+import { stopSoak } from './soak.ts';
 import type { RunningTarget } from './targets.ts';
 import { TARGETS } from './targets.ts';
 import type { RequestSpec, Workload } from './workloads.ts';
@@ -52,7 +63,16 @@ const OTHER_CPU_LIMIT = 25;
 const RESULTS_DIR = new URL('./results/', import.meta.url).pathname;
 const FAKE_UPSTREAM = new URL('./fake-upstream.ts', import.meta.url).pathname;
 
+type Phase = 'matrix' | 'streams' | 'soak';
+const PHASES: readonly Phase[] = ['matrix', 'streams', 'soak'];
+
 interface Options {
+  phases: readonly Phase[];
+  /** Open-stream counts of the streams phase. */
+  streams: readonly number[];
+  /** Requests per target in the soak phase. */
+  soak: number;
+  soakTargets: readonly string[];
   rounds: number;
   seconds: number;
   warmup: number;
@@ -75,13 +95,24 @@ function parseOptions(): Options {
       target: { type: 'string', multiple: true },
       concurrency: { type: 'string' },
       'no-pin': { type: 'boolean', default: false },
+      phase: { type: 'string', multiple: true },
+      streams: { type: 'string' },
+      soak: { type: 'string' },
+      'soak-target': { type: 'string', multiple: true },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(
-      'npm run bench -- [--quick] [--rounds N] [--duration S] [--warmup S] [--prime S] [--workload NAME]...\n' +
-        '                 [--target NAME]... [--concurrency 1,16,64] [--no-pin]\n' +
+      'npm run bench -- [--quick] [--phase matrix|streams|soak]... [--rounds N] [--duration S] [--warmup S]\n' +
+        '                 [--prime S] [--workload NAME]... [--target NAME]... [--concurrency 1,16,64] [--no-pin]\n' +
+        '                 [--streams 1000,10000] [--soak 1000000] [--soak-target NAME]...\n' +
+        '  --phase     matrix: req/s, latency, CPU per workload x concurrency x target; streams: memory with\n' +
+        '              many slow streams open; soak: RSS over many requests (default: all three)\n' +
+        '  --streams   open-stream counts of the streams phase (default 1000,10000; --quick: 1000)\n' +
+        '  --soak      requests per target in the soak phase, RSS read after each tenth\n' +
+        '              (default 1000000; --quick: 100000)\n' +
+        '  --soak-target  targets of the soak (default switchyard, switchyard-translate)\n' +
         '  --duration  measured seconds per cell (default 5; --quick: 2)\n' +
         '  --warmup    discarded seconds before each cell (default 1)\n' +
         '  --rounds    repeat the whole matrix N times, report the median of each cell (default 1)\n' +
@@ -113,7 +144,17 @@ function parseOptions(): Options {
   const concurrency = values.concurrency?.split(',').map((s) => Number(s.trim()));
   if (concurrency?.some((c) => !Number.isInteger(c) || c < 1))
     throw new Error('--concurrency: integers >= 1');
+  const phases = (values.phase ?? PHASES) as Phase[];
+  for (const p of phases) if (!PHASES.includes(p)) throw new Error(`unknown phase '${p}'`);
+  const streams = (values.streams ?? (values.quick ? '1000' : '1000,10000')).split(',').map(Number);
+  if (streams.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--streams: integers >= 1');
+  const soakTotal = Number(values.soak ?? (values.quick ? 100_000 : 1_000_000));
+  if (!Number.isInteger(soakTotal) || soakTotal < 10) throw new Error('--soak: an integer >= 10');
   return {
+    phases,
+    streams,
+    soak: soakTotal,
+    soakTargets: values['soak-target'] ?? ['switchyard', 'switchyard-translate'],
     rounds,
     seconds,
     warmup,
@@ -235,11 +276,18 @@ async function measureCell(
   };
 }
 
+function streamWorkload(): Workload {
+  return WORKLOADS.find((w) => w.name === 'chat-stream-40')!;
+}
+
 // ---- main --------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
   installCleanup();
-  process.once('SIGINT', stopLoad);
+  process.once('SIGINT', () => {
+    stopLoad();
+    stopSoak();
+  });
   const options = parseOptions();
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(`${RESULTS_DIR}switchyard.log`, '');
@@ -269,8 +317,15 @@ async function main(): Promise<void> {
 
   const upstream = await startUpstream(loadCpu);
   const running: RunningTarget[] = [];
+  const notes: string[] = [];
   for (const spec of TARGETS) {
     if (!options.targets.includes(spec.name)) continue;
+    const unavailable = spec.unavailable?.();
+    if (unavailable !== undefined) {
+      log(`bench: ${spec.name} left out: ${unavailable}`);
+      notes.push(`${spec.name} was left out: ${unavailable}`);
+      continue;
+    }
     const ctx = { upstreamUrl: upstream.url, upstreamPid: upstream.pid, cpu: targetCpu, logDir: RESULTS_DIR };
     running.push(await spec.start(ctx));
   }
@@ -294,7 +349,8 @@ async function main(): Promise<void> {
   const total =
     options.rounds * options.workloads.reduce((n, w) => n + concurrencies(w).length * running.length, 0);
   const measured: Cell[] = [];
-  for (let round = 1; round <= options.rounds; round++) {
+  const matrixRounds = options.phases.includes('matrix') ? options.rounds : 0;
+  for (let round = 1; round <= matrixRounds; round++) {
     for (const workload of options.workloads) {
       await prepareUpstream(upstream, workload);
       const applicable: Array<{ target: RunningTarget; request: RequestSpec; checked: Checked }> = [];
@@ -342,14 +398,35 @@ async function main(): Promise<void> {
   }
   const cells = mergeRounds(measured);
 
+  let streamRuns: Awaited<ReturnType<typeof runStreamsPhase>>['runs'] = [];
+  if (options.phases.includes('streams')) {
+    await upstream.control({ type: 'reset' });
+    await upstream.control({ type: 'set-default', reply: SLOW_STREAM });
+    const phase = await runStreamsPhase(options.streams, running, streamWorkload(), log);
+    streamRuns = phase.runs;
+    notes.push(...phase.notes);
+  }
+  let soakRuns: SoakRun[] = [];
+  if (options.phases.includes('soak')) {
+    const workload = WORKLOADS.find((w) => w.name === 'chat-json')!;
+    await prepareUpstream(upstream, workload);
+    const targets = running.filter((t) => options.soakTargets.includes(t.name));
+    soakRuns = await runSoakPhase(options.soak, targets, workload, log);
+  }
+
   // ---- report ----
   const goals = evaluateGoals(cells, GOALS, slots);
-  const tables: Array<[string, Table]> = [
-    ['Results', resultsTable(cells)],
-    ['Comparisons (within this run)', comparisonsTable(cells, slots, COMPARISONS)],
-    ['Goals', goalsTable(goals)],
-  ];
-  const notes: string[] = [];
+  const memoryGoals = [...streamsGoals(streamRuns), ...soakGoals(soakRuns)];
+  const tables: Array<[string, Table]> = [];
+  if (cells.length > 0) {
+    tables.push(['Results', resultsTable(cells)]);
+    tables.push(['Comparisons (within this run)', comparisonsTable(cells, slots, COMPARISONS)]);
+  }
+  if (streamRuns.length > 0) tables.push(['Open streams (a chunk a second)', streamsTable(streamRuns)]);
+  if (soakRuns.length > 0) {
+    tables.push([`Soak (chat-json, c=64, RSS after each tenth, MB)`, soakTable(soakRuns)]);
+  }
+  tables.push(['Goals', goalsTable(goals, memoryGoals)]);
   for (const c of checks) {
     if (c.error !== undefined) notes.push(`${c.workload} -> ${c.target}: check failed: ${c.error}`);
   }
@@ -418,6 +495,8 @@ async function main(): Promise<void> {
     checks,
     cells,
     ...(options.rounds > 1 ? { rounds: measured } : {}),
+    streams: streamRuns,
+    soak: soakRuns,
     comparisons: slots.map((s) => ({
       ...s,
       values: Object.fromEntries(
@@ -425,6 +504,7 @@ async function main(): Promise<void> {
       ),
     })),
     goals: goals.map((g) => ({ ...g.goal, verdict: g.verdict, checks: g.checks })),
+    memoryGoals,
     notes,
   };
   writeFileSync(`${RESULTS_DIR}latest.json`, `${JSON.stringify(json, null, 2)}\n`);

@@ -24,6 +24,8 @@ export interface SwitchyardOptions {
   cpu?: number;
   /** The gateway's stdout and stderr go here (default: inherited). */
   logFile?: string;
+  /** Extra node flags (`--cpu-prof`, `--heapsnapshot-signal=SIGUSR2`...). */
+  nodeFlags?: readonly string[];
 }
 
 export interface RunningSwitchyard {
@@ -32,14 +34,20 @@ export interface RunningSwitchyard {
   url: string;
 }
 
-const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
+/**
+ * The gateway to run: this checkout's, or another's (`BENCH_SWITCHYARD_CHECKOUT=/path/to/checkout`,
+ * for before/after comparisons of a change in one run of the same bench).
+ */
+const MAIN = process.env['BENCH_SWITCHYARD_CHECKOUT']
+  ? join(process.env['BENCH_SWITCHYARD_CHECKOUT'], 'src/main.ts')
+  : new URL('../src/main.ts', import.meta.url).pathname;
 
 export async function startSwitchyard(options: SwitchyardOptions): Promise<RunningSwitchyard> {
   const port = options.port ?? (await freePort());
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   onExit(() => rmSync(dataDir, { recursive: true, force: true }));
   const out = options.logFile === undefined ? 'inherit' : openSync(options.logFile, 'a');
-  const child = spawnNode([MAIN], {
+  const child = spawnNode([...(options.nodeFlags ?? []), MAIN], {
     cpu: options.cpu,
     stdio: ['ignore', out, out],
     env: {

@@ -1,9 +1,10 @@
 // The systems under test. Each one starts (in its own process, pinned to the target CPU)
 // in front of the fake upstream and says where clients reach it, which pid to account CPU
-// and memory to, and what clients put in `model`. To add one (a peer gateway, say), append
-// to TARGETS.
+// and memory to, what clients put in `model` and which dialect they speak. To add one,
+// append to TARGETS.
 
 import { join } from 'node:path';
+import { ensurePortkey, PORTKEY_VERSION, portkeyHeaders, startPortkey } from './portkey.ts';
 import { readyPort, spawnNode, stopChild, waitForMessage } from './procs.ts';
 import { BENCH_ENDPOINT, BENCH_MODEL_NAME, startSwitchyard } from './switchyard.ts';
 import type { TargetInfo } from './workloads.ts';
@@ -28,6 +29,8 @@ export interface RunningTarget extends TargetInfo {
 export interface TargetSpec {
   name: string;
   description: string;
+  /** Why this target cannot run here (a peer that could not be installed); `undefined`: it can. */
+  unavailable?(): string | undefined;
   start(ctx: StartContext): Promise<RunningTarget>;
 }
 
@@ -40,6 +43,7 @@ export const TARGETS: readonly TargetSpec[] = [
     start: async (ctx) => ({
       name: 'direct',
       model: BENCH_MODEL_NAME,
+      clientDialect: 'openai',
       url: ctx.upstreamUrl,
       pid: ctx.upstreamPid,
       stop: async () => {},
@@ -57,28 +61,59 @@ export const TARGETS: readonly TargetSpec[] = [
       return {
         name: 'thin-proxy',
         model: BENCH_MODEL_NAME,
+        clientDialect: 'openai',
         url: `http://127.0.0.1:${port}`,
         pid: child.pid!,
         stop: () => stopChild(child),
       };
     },
   },
+  switchyardTarget('switchyard', 'openai', 'Switchyard passthrough: OpenAI clients, OpenAI-dialect upstream'),
+  switchyardTarget(
+    'switchyard-translate',
+    'anthropic',
+    'Switchyard translating: Anthropic Messages clients, OpenAI-dialect upstream (its own process)',
+  ),
   {
-    name: 'switchyard',
-    description: `Switchyard (src/main.ts), SQLite in a temp dir, endpoint "${BENCH_ENDPOINT}" -> the fake upstream`,
+    name: 'portkey',
+    description: `Portkey AI gateway ${PORTKEY_VERSION} from npm (bench/peers/portkey), provider openai with a custom host`,
+    unavailable: () => {
+      const installed = ensurePortkey();
+      return installed.ok ? undefined : installed.reason;
+    },
+    start: async (ctx) => {
+      const portkey = await startPortkey({ cpu: ctx.cpu, logFile: join(ctx.logDir, 'portkey.log') });
+      return {
+        name: 'portkey',
+        model: BENCH_MODEL_NAME,
+        clientDialect: 'openai',
+        headers: portkeyHeaders(ctx.upstreamUrl),
+        url: portkey.url,
+        pid: portkey.pid,
+        stop: () => stopChild(portkey.child),
+      };
+    },
+  },
+];
+
+function switchyardTarget(name: string, clientDialect: 'openai' | 'anthropic', what: string): TargetSpec {
+  return {
+    name,
+    description: `${what}; src/main.ts, SQLite in a temp dir, endpoint "${BENCH_ENDPOINT}" -> the fake upstream`,
     start: async (ctx) => {
       const sy = await startSwitchyard({
         upstreamUrl: ctx.upstreamUrl,
         cpu: ctx.cpu,
-        logFile: join(ctx.logDir, 'switchyard.log'),
+        logFile: join(ctx.logDir, `${name}.log`),
       });
       return {
-        name: 'switchyard',
+        name,
         model: BENCH_ENDPOINT,
+        clientDialect,
         url: sy.url,
         pid: sy.pid,
         stop: () => stopChild(sy.child),
       };
     },
-  },
-];
+  };
+}

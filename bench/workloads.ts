@@ -3,6 +3,7 @@
 // target at each concurrency. To add one, append to WORKLOADS.
 
 import type { DefaultsConfig } from '../test/fake-provider/index.ts';
+import { agentTurnAnthropic, agentTurnOpenAI } from './agent-turn.ts';
 import type { StaticReply } from './fake-upstream.ts';
 
 export const DEFAULT_CONCURRENCY: readonly number[] = [1, 16, 64];
@@ -13,6 +14,13 @@ export interface TargetInfo {
   name: string;
   /** What the client puts in `model`: the provider's model name, or a Switchyard endpoint. */
   model: string;
+  /**
+   * The dialect its clients speak: `openai` (the upstream's own, relayed or passed through) or
+   * `anthropic` (Switchyard translating an Anthropic Messages client for the OpenAI-dialect upstream).
+   */
+  clientDialect: 'openai' | 'anthropic';
+  /** Headers the target needs on every request (a peer gateway's routing headers). */
+  headers?: Record<string, string>;
 }
 
 export interface RequestSpec {
@@ -75,18 +83,31 @@ export function chatRequestBody(model: string, stream: boolean): string {
   return JSON.stringify(body);
 }
 
-const CLIENT_HEADERS = {
+const OPENAI_HEADERS = {
   'content-type': 'application/json',
   accept: 'application/json',
   authorization: 'Bearer sk-bench-000000000000',
 } as const;
 
-function openaiChat(target: TargetInfo, stream: boolean): RequestSpec {
+const ANTHROPIC_HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/json',
+  'x-api-key': 'sk-ant-bench-000000000000',
+  'anthropic-version': '2023-06-01',
+} as const;
+
+function post(
+  target: TargetInfo,
+  path: string,
+  base: Record<string, string>,
+  body: string,
+  stream: boolean,
+): RequestSpec {
   return {
     method: 'POST',
-    path: '/v1/chat/completions',
-    headers: stream ? { ...CLIENT_HEADERS, accept: 'text/event-stream' } : { ...CLIENT_HEADERS },
-    body: chatRequestBody(target.model, stream),
+    path,
+    headers: { ...base, ...(stream ? { accept: 'text/event-stream' } : {}), ...target.headers },
+    body,
   };
 }
 
@@ -105,23 +126,38 @@ export function messagesRequestBody(model: string, stream: boolean): string {
 }
 
 /**
- * Switchyard gets the Anthropic request and translates it for the OpenAI-dialect upstream;
- * targets that cannot translate get the equivalent OpenAI request, so the cells compare
- * translating against the cheapest possible relay of the same conversation.
+ * A chat turn in the target's client dialect: OpenAI chat for the relays and passthrough, an
+ * Anthropic Messages request for Switchyard translating to the OpenAI-dialect upstream.
  */
-function translated(target: TargetInfo, stream: boolean): RequestSpec {
-  if (target.name !== 'switchyard') return openaiChat(target, stream);
-  return {
-    method: 'POST',
-    path: '/v1/messages',
-    headers: {
-      'content-type': 'application/json',
-      accept: stream ? 'text/event-stream' : 'application/json',
-      'x-api-key': 'sk-ant-bench-000000000000',
-      'anthropic-version': '2023-06-01',
-    },
-    body: messagesRequestBody(target.model, stream),
-  };
+function chat(
+  target: TargetInfo,
+  stream: boolean,
+  bodies: {
+    openai: (model: string, stream: boolean) => string;
+    anthropic: (model: string, stream: boolean) => string;
+  },
+): RequestSpec {
+  return target.clientDialect === 'anthropic'
+    ? post(target, '/v1/messages', ANTHROPIC_HEADERS, bodies.anthropic(target.model, stream), stream)
+    : post(target, '/v1/chat/completions', OPENAI_HEADERS, bodies.openai(target.model, stream), stream);
+}
+
+const SHORT_CHAT = { openai: chatRequestBody, anthropic: messagesRequestBody };
+const AGENT_TURN = { openai: agentTurnOpenAI, anthropic: agentTurnAnthropic };
+
+const PASSAGE =
+  'Northwind Cloud keeps seven daily and four weekly backups of every managed database. A ' +
+  'backup can be restored into a new instance from the console or with the CLI; restoring over ' +
+  'the running instance is not possible. Point-in-time recovery covers the last 72 hours and ' +
+  'needs write-ahead log archiving, which is on by default for production plans.';
+
+/** What the OpenAI SDK sends for a batch of four passages (it asks for base64 by default). */
+export function embeddingsRequestBody(model: string): string {
+  return JSON.stringify({
+    model,
+    input: [0, 1, 2, 3].map((i) => `${PASSAGE} (section ${i + 1})`),
+    encoding_format: 'base64',
+  });
 }
 
 // ---- checks ------------------------------------------------------------------------------
@@ -150,7 +186,8 @@ export function checkSseDone(res: CheckInput): string | undefined {
   return res.body.trimEnd().endsWith('data: [DONE]') ? undefined : 'stream does not end with data: [DONE]';
 }
 
-function checkTranslatedJson(res: CheckInput): string | undefined {
+/** An OpenAI chat completion, or (from switchyard-translate) an Anthropic message with a text block. */
+function checkJsonReply(res: CheckInput): string | undefined {
   if (!res.body.includes('"type":"message"')) return checkChatJson(res);
   const bad = expectStatus(res);
   if (bad !== undefined) return bad;
@@ -158,7 +195,8 @@ function checkTranslatedJson(res: CheckInput): string | undefined {
   return body.content?.[0]?.type === 'text' ? undefined : 'no text block in the Anthropic reply';
 }
 
-function checkTranslatedStream(res: CheckInput): string | undefined {
+/** An OpenAI chunk stream ending with [DONE], or an Anthropic event stream ending with message_stop. */
+function checkStreamReply(res: CheckInput): string | undefined {
   if (!res.body.includes('event: message_start')) return checkSseDone(res);
   const bad = expectStatus(res);
   if (bad !== undefined) return bad;
@@ -167,36 +205,55 @@ function checkTranslatedStream(res: CheckInput): string | undefined {
     : 'Anthropic stream does not end with message_stop';
 }
 
+function checkEmbeddings(res: CheckInput): string | undefined {
+  const bad = expectStatus(res);
+  if (bad !== undefined) return bad;
+  try {
+    const body = JSON.parse(res.body) as { data?: Array<{ embedding?: unknown }> };
+    if (body.data?.length !== 4) return `expected 4 embeddings, got ${body.data?.length ?? 'none'}`;
+    const first = body.data[0]?.embedding;
+    return typeof first === 'string' && first.length === Math.ceil((1536 * 4) / 3) * 4
+      ? undefined
+      : 'embedding is not 1536 base64 float32 values';
+  } catch {
+    return 'reply is not JSON';
+  }
+}
+
 // ---- the list ----------------------------------------------------------------------------
 
 export const WORKLOADS: readonly Workload[] = [
   {
     name: 'chat-json',
-    description: 'OpenAI chat, ~1 KB request (system + user message), non-streamed ~1 KB reply',
+    description:
+      'chat, ~1 KB request (system + user message), non-streamed ~1 KB reply (OpenAI chat; Anthropic Messages for switchyard-translate)',
     upstream: { config: { replyBytes: 1024 } },
-    request: (t) => openaiChat(t, false),
-    check: checkChatJson,
+    request: (t) => chat(t, false, SHORT_CHAT),
+    check: checkJsonReply,
   },
   {
     name: 'chat-stream-40',
     description: 'the same request with "stream": true; the upstream answers 40 SSE chunks',
     upstream: { config: { streamChunks: 40 } },
-    request: (t) => openaiChat(t, true),
-    check: checkSseDone,
+    request: (t) => chat(t, true, SHORT_CHAT),
+    check: checkStreamReply,
   },
   {
-    name: 'translate-json',
+    name: 'agent-200k',
     description:
-      'Anthropic Messages request translated to the OpenAI-dialect upstream and back (others: the same conversation as OpenAI chat)',
+      "a coding agent's turn: ~200 KB request with 30 tool definitions and 12 rounds of tool calls and results; ~1 KB reply",
     upstream: { config: { replyBytes: 1024 } },
-    request: (t) => translated(t, false),
-    check: checkTranslatedJson,
+    request: (t) => chat(t, false, AGENT_TURN),
+    check: checkJsonReply,
   },
   {
-    name: 'translate-stream-40',
-    description: 'the translated request streamed: 40 OpenAI chunks become an Anthropic event stream',
-    upstream: { config: { streamChunks: 40 } },
-    request: (t) => translated(t, true),
-    check: checkTranslatedStream,
+    name: 'embeddings',
+    description: 'OpenAI embeddings, 4 passages, base64; the upstream answers 4 x 1536 dimensions (~33 KB)',
+    upstream: { config: { embeddingDims: 1536 } },
+    request: (t) =>
+      t.clientDialect === 'openai'
+        ? post(t, '/v1/embeddings', OPENAI_HEADERS, embeddingsRequestBody(t.model), false)
+        : undefined,
+    check: checkEmbeddings,
   },
 ];
