@@ -8,8 +8,10 @@ const agents = new Map<number, Agent>();
 
 const AGENT_OPTIONS = {
   pipelining: 1,
-  // Streams hold a connection for minutes; a low cap would queue new requests behind them.
-  connections: 1024,
+  // No cap per origin: a stream holds its connection for minutes, and any cap would queue
+  // the next request behind the open streams (a gateway holding 10,000 streams to one
+  // provider needs 10,000 connections). The process's open-file limit is the real bound.
+  connections: null,
   keepAliveTimeout: 10_000,
   keepAliveMaxTimeout: 60_000,
 } as const;
