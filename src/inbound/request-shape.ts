@@ -5,22 +5,30 @@ import { jsonErrorPosition } from '../http/body.ts';
 /**
  * What routing needs from a client body: where `model` sits and whether it streams. Bodies
  * up to FULL_VALIDATION_BYTES are parsed once to validate them (a bad body is a clear 400
- * here rather than a provider's error later); larger ones (images, long documents) are only
- * checked for a well-formed top level, so one huge body cannot hold the event loop for
- * seconds. The parsed value is not kept: passthrough sends the client's own bytes.
+ * here rather than a provider's error later); larger ones (a coding agent's turn, images,
+ * long documents) are only checked for a well-formed top level and balanced brackets:
+ * parsing 200 KB costs the gateway more than everything else it does for a request, and
+ * passthrough sends the client's own bytes, so a provider still judges them. A translated
+ * request is parsed by its decoder, which refuses bad JSON at any size.
  */
 export interface RequestShape {
   members: Member[];
   model: Member | undefined;
   modelName: string | undefined;
   stream: boolean;
+  /**
+   * The validation parse, for a translation to decode instead of parsing again; taken (and
+   * cleared) by the first exchange, so an open passthrough stream does not hold it.
+   */
+  parsed?: Record<string, unknown>;
 }
 
-export const FULL_VALIDATION_BYTES = 1024 * 1024;
+export const FULL_VALIDATION_BYTES = 64 * 1024;
 
 export function readRequestShape(body: Buffer): RequestShape {
   if (body.length === 0)
     throw new GatewayError('invalid_request', 'request body is empty; expected a JSON object');
+  let parsed: Record<string, unknown> | undefined;
   if (body.length <= FULL_VALIDATION_BYTES) {
     let json: unknown;
     try {
@@ -34,6 +42,7 @@ export function readRequestShape(body: Buffer): RequestShape {
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
       throw new GatewayError('invalid_request', 'request body must be a JSON object');
     }
+    parsed = json as Record<string, unknown>;
   }
   const members = objectMembers(body);
   if (!members) throw new GatewayError('invalid_request', 'request body is not a valid JSON object');
@@ -48,6 +57,7 @@ export function readRequestShape(body: Buffer): RequestShape {
     model,
     modelName: modelValue as string | undefined,
     stream: stream !== undefined && memberValue(body, stream) === true,
+    ...(parsed === undefined ? {} : { parsed }),
   };
 }
 

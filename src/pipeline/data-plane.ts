@@ -297,6 +297,9 @@ export class DataPlane {
     const native =
       provider.dialect === dialect && (request.operation !== 'responses' || provider.nativeResponses);
     if (native) {
+      // Passthrough sends the client's bytes; the parsed copy would only be held, for a
+      // stream's whole life. A later translated fallback parses again.
+      request.shape.parsed = undefined;
       return new PassthroughExchange({
         operation: request.operation,
         dialect,

@@ -113,9 +113,13 @@ interface DecodedRequest {
 /** The decoded client request, shared by every target one request tries. */
 const decoded = new WeakMap<DataRequest, DecodedRequest>();
 
-/** The client's body, parsed once, with `model` set to the endpoint (MLflow bodies have none). */
+/**
+ * The client's body, parsed once (the route's validation parse when it made one), with
+ * `model` set to the endpoint (MLflow bodies have none).
+ */
 function clientBody(request: DataRequest): unknown {
-  const body = parseBody(request.body);
+  const body = request.shape.parsed ?? parseBody(request.body);
+  request.shape.parsed = undefined;
   if (isObject(body) && body['model'] === undefined) body['model'] = request.endpointName;
   return body;
 }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { FULL_VALIDATION_BYTES } from '../../src/inbound/request-shape.ts';
 import { sse } from '../fake-provider/index.ts';
 import { type DataPlaneRig, startDataPlane } from '../support/data-plane.ts';
 import { post } from './helpers.ts';
@@ -62,6 +63,19 @@ describe('after the review', () => {
     assert.equal(
       rig.fake.lastRequest()!.rawBody.toString('utf8'),
       body.replace('"model" : "oa"', '"model" : "gpt-4o-mini"'),
+    );
+  });
+
+  it('leaves malformed JSON inside a body past the full-validation size to the provider', async () => {
+    rig.fake.clear();
+    const filler = 'x'.repeat(FULL_VALIDATION_BYTES + 10);
+    const body = `{"model":"oa","messages":[{"role":"user","content":"${filler}"}],"metadata":[1,,2]}`;
+    const reply = await post(rig.gw.url, '/v1/chat/completions', body);
+    assert.notEqual(reply.status, 500, reply.text.slice(0, 200));
+    assert.equal(
+      rig.fake.lastRequest()!.rawBody.toString('utf8'),
+      body.replace('"model":"oa"', '"model":"gpt-4o-mini"'),
+      'the bytes reach the provider as sent, model swapped, for it to judge',
     );
   });
 

@@ -6,6 +6,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import { ApiError } from '@google/genai';
 import OpenAI from 'openai';
+import { FULL_VALIDATION_BYTES } from '../../src/inbound/request-shape.ts';
 import { recorder, type SdkClients, sdkClients } from '../sdk/sdk-helpers.ts';
 import { type DataPlaneRig, startDataPlane } from '../support/data-plane.ts';
 import { at, type Backend } from './support.ts';
@@ -195,5 +196,33 @@ describe('OpenAI hosted tools cannot run on other backends', () => {
     );
     openai400(error, /web_search/);
     noUpstream();
+  });
+});
+
+describe('bodies past the route’s full-validation size', () => {
+  // A coding agent's turn: larger than FULL_VALIDATION_BYTES, so the route only checks its
+  // top level; a translation parses it whole and must still refuse what is not JSON.
+  const filler = 'x'.repeat(FULL_VALIDATION_BYTES + 1000);
+
+  test('malformed JSON inside a large Anthropic request to oa: 400, nothing sent', async () => {
+    const body = `{"model":"oa","max_tokens":64,"messages":[{"role":"user","content":"${filler}"}],"metadata":{"user_id":[1,,2]}}`;
+    const reply = await rig.gw.call('POST', '/v1/messages', body, { 'anthropic-version': '2023-06-01' });
+    assert.equal(reply.status, 400, reply.text.slice(0, 200));
+    assert.equal(at(reply.body, 'error', 'type'), 'invalid_request_error');
+    assert.match(String(at(reply.body, 'error', 'message')), /not valid JSON/);
+    noUpstream();
+  });
+
+  test('a large, well-formed Anthropic request to oa is translated', async () => {
+    const body = JSON.stringify({
+      model: 'oa',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: filler }],
+    });
+    const reply = await rig.gw.call('POST', '/v1/messages', body, { 'anthropic-version': '2023-06-01' });
+    assert.equal(reply.status, 200, reply.text.slice(0, 200));
+    assert.equal(at(reply.body, 'type'), 'message');
+    const sent = rig.fake.lastRequest()?.json;
+    assert.equal(at(sent, 'messages', 0, 'content'), filler);
   });
 });
