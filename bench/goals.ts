@@ -49,7 +49,18 @@ export const THIN_ADDED_P50 = added('thin-direct p50 ms', 'thin-proxy', 'direct'
 export const SY_VS_THIN_CPU = ratio('sy/thin CPU/req', 'cpuUsPerReq', SY, 'thin-proxy');
 export const TR_VS_THIN_CPU = ratio('tr/thin CPU/req', 'cpuUsPerReq', TR, 'thin-proxy');
 
+/** With a baseline checkout in the run (BENCH_BASELINE_CHECKOUT): this tree against it. */
+const BASELINE_COMPARISONS: readonly Comparison[] = process.env['BENCH_BASELINE_CHECKOUT']
+  ? [
+      ratio('sy/base req/s', 'rps', SY, 'baseline'),
+      ratio('tr/base req/s', 'rps', TR, 'baseline-translate'),
+      ratio('sy/base CPU/req', 'cpuUsPerReq', SY, 'baseline'),
+      ratio('tr/base CPU/req', 'cpuUsPerReq', TR, 'baseline-translate'),
+    ]
+  : [];
+
 export const COMPARISONS: readonly Comparison[] = [
+  ...BASELINE_COMPARISONS,
   SY_VS_THIN_RPS,
   TR_VS_THIN_RPS,
   SY_VS_PORTKEY_RPS,

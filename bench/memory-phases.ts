@@ -43,18 +43,24 @@ export function feasibleStreams(requested: number): { count: number; note?: stri
   };
 }
 
+/**
+ * Each count against every target; `before` runs ahead of each count (the runner restarts
+ * the targets there, so each count starts from an idle process), then `targets()` is read.
+ */
 export async function runStreamsPhase(
   counts: readonly number[],
-  targets: readonly RunningTarget[],
+  targets: () => readonly RunningTarget[],
   streamWorkload: Workload,
   log: Log,
+  hooks: { before(first: boolean): Promise<void> },
 ): Promise<{ runs: Array<StreamsRun & { requested: number }>; notes: string[] }> {
   const runs: Array<StreamsRun & { requested: number }> = [];
   const notes: string[] = [];
-  for (const requested of counts) {
+  for (const [i, requested] of counts.entries()) {
+    await hooks.before(i === 0);
     const { count, note } = feasibleStreams(requested);
     if (note !== undefined) notes.push(note);
-    for (const target of targets) {
+    for (const target of targets()) {
       if (target.name === 'direct') continue;
       const request = streamWorkload.request(target);
       if (request === undefined) continue;

@@ -318,6 +318,25 @@ async function main(): Promise<void> {
   const upstream = await startUpstream(loadCpu);
   const running: RunningTarget[] = [];
   const notes: string[] = [];
+  const startContext = () => ({
+    upstreamUrl: upstream.url,
+    upstreamPid: upstream.pid,
+    cpu: targetCpu,
+    logDir: RESULTS_DIR,
+  });
+  /**
+   * Fresh processes for a memory phase: after the matrix a heap has grown to its working
+   * size, which would hide what the phase itself costs.
+   */
+  const restartTargets = async (): Promise<void> => {
+    for (let i = 0; i < running.length; i++) {
+      const target = running[i]!;
+      if (target.name === 'direct') continue;
+      await target.stop();
+      running[i] = await TARGETS.find((t) => t.name === target.name)!.start(startContext());
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  };
   for (const spec of TARGETS) {
     if (!options.targets.includes(spec.name)) continue;
     const unavailable = spec.unavailable?.();
@@ -326,8 +345,7 @@ async function main(): Promise<void> {
       notes.push(`${spec.name} was left out: ${unavailable}`);
       continue;
     }
-    const ctx = { upstreamUrl: upstream.url, upstreamPid: upstream.pid, cpu: targetCpu, logDir: RESULTS_DIR };
-    running.push(await spec.start(ctx));
+    running.push(await spec.start(startContext()));
   }
   const processes = [
     { name: 'load generator (this process)', pid: process.pid },
@@ -402,13 +420,18 @@ async function main(): Promise<void> {
   if (options.phases.includes('streams')) {
     await upstream.control({ type: 'reset' });
     await upstream.control({ type: 'set-default', reply: SLOW_STREAM });
-    const phase = await runStreamsPhase(options.streams, running, streamWorkload(), log);
+    const phase = await runStreamsPhase(options.streams, () => running, streamWorkload(), log, {
+      before: async (first) => {
+        if (!first || options.phases.includes('matrix')) await restartTargets();
+      },
+    });
     streamRuns = phase.runs;
     notes.push(...phase.notes);
   }
   let soakRuns: SoakRun[] = [];
   if (options.phases.includes('soak')) {
     const workload = WORKLOADS.find((w) => w.name === 'chat-json')!;
+    if (options.phases.includes('matrix') || options.phases.includes('streams')) await restartTargets();
     await prepareUpstream(upstream, workload);
     const targets = running.filter((t) => options.soakTargets.includes(t.name));
     soakRuns = await runSoakPhase(options.soak, targets, workload, log);

@@ -26,6 +26,8 @@ export interface SwitchyardOptions {
   logFile?: string;
   /** Extra node flags (`--cpu-prof`, `--heapsnapshot-signal=SIGUSR2`...). */
   nodeFlags?: readonly string[];
+  /** Run another checkout's gateway (its `src/main.ts`), for before/after comparisons in one run. */
+  checkout?: string;
 }
 
 export interface RunningSwitchyard {
@@ -34,20 +36,15 @@ export interface RunningSwitchyard {
   url: string;
 }
 
-/**
- * The gateway to run: this checkout's, or another's (`BENCH_SWITCHYARD_CHECKOUT=/path/to/checkout`,
- * for before/after comparisons of a change in one run of the same bench).
- */
-const MAIN = process.env['BENCH_SWITCHYARD_CHECKOUT']
-  ? join(process.env['BENCH_SWITCHYARD_CHECKOUT'], 'src/main.ts')
-  : new URL('../src/main.ts', import.meta.url).pathname;
+const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
 
 export async function startSwitchyard(options: SwitchyardOptions): Promise<RunningSwitchyard> {
   const port = options.port ?? (await freePort());
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   onExit(() => rmSync(dataDir, { recursive: true, force: true }));
   const out = options.logFile === undefined ? 'inherit' : openSync(options.logFile, 'a');
-  const child = spawnNode([...(options.nodeFlags ?? []), MAIN], {
+  const main = options.checkout === undefined ? MAIN : join(options.checkout, 'src/main.ts');
+  const child = spawnNode([...(options.nodeFlags ?? []), main], {
     cpu: options.cpu,
     stdio: ['ignore', out, out],
     env: {

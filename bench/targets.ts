@@ -36,7 +36,7 @@ export interface TargetSpec {
 
 const THIN_PROXY = new URL('./thin-proxy.ts', import.meta.url).pathname;
 
-export const TARGETS: readonly TargetSpec[] = [
+export const TARGETS: TargetSpec[] = [
   {
     name: 'direct',
     description: 'the load generator straight to the fake upstream (CPU and RSS are the upstream’s)',
@@ -96,7 +96,24 @@ export const TARGETS: readonly TargetSpec[] = [
   },
 ];
 
-function switchyardTarget(name: string, clientDialect: 'openai' | 'anthropic', what: string): TargetSpec {
+/**
+ * `BENCH_BASELINE_CHECKOUT=/path/to/other/checkout npm run bench` adds that checkout's gateway
+ * as `baseline` and `baseline-translate`: a change and what it replaced, measured in one run.
+ */
+const BASELINE = process.env['BENCH_BASELINE_CHECKOUT'];
+if (BASELINE) {
+  TARGETS.push(
+    switchyardTarget('baseline', 'openai', `passthrough, the gateway of ${BASELINE}`, BASELINE),
+    switchyardTarget('baseline-translate', 'anthropic', `translating, the gateway of ${BASELINE}`, BASELINE),
+  );
+}
+
+function switchyardTarget(
+  name: string,
+  clientDialect: 'openai' | 'anthropic',
+  what: string,
+  checkout?: string,
+): TargetSpec {
   return {
     name,
     description: `${what}; src/main.ts, SQLite in a temp dir, endpoint "${BENCH_ENDPOINT}" -> the fake upstream`,
@@ -105,6 +122,7 @@ function switchyardTarget(name: string, clientDialect: 'openai' | 'anthropic', w
         upstreamUrl: ctx.upstreamUrl,
         cpu: ctx.cpu,
         logFile: join(ctx.logDir, `${name}.log`),
+        ...(checkout === undefined ? {} : { checkout }),
       });
       return {
         name,
