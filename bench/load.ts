@@ -3,39 +3,8 @@
 // target, so latencies are taken from its per-response event (float ms from hrtime) and the
 // percentiles computed here. Only 2xx responses count toward req/s and latency.
 
-import { createRequire } from 'node:module';
+import { type AutocannonInstance, autocannon } from './autocannon.ts';
 import type { RequestSpec } from './workloads.ts';
-
-interface AutocannonOptions {
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  body?: string;
-  connections: number;
-  pipelining: number;
-  duration: number;
-  timeout: number;
-}
-
-interface AutocannonResult {
-  errors: number;
-  timeouts: number;
-  resets: number;
-  non2xx: number;
-  statusCodeStats: Record<string, { count: number }>;
-}
-
-interface AutocannonInstance {
-  on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
-  stop(): void;
-}
-
-type Autocannon = (
-  options: AutocannonOptions,
-  done: (error: Error | null, result: AutocannonResult) => void,
-) => AutocannonInstance;
-
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 export interface LoadResult {
   /** Wall time of the window, seconds. */

@@ -1,40 +1,9 @@
 // A long run (say 1M requests) in chunks, with the target's RSS after each chunk: does its
 // memory settle or keep growing? Each chunk is one autocannon run with `amount` requests.
 
-import { createRequire } from 'node:module';
+import { type AutocannonInstance, type AutocannonResult, autocannon } from './autocannon.ts';
 import { rssBytes } from './procs.ts';
 import type { RequestSpec } from './workloads.ts';
-
-interface AutocannonOptions {
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  body?: string;
-  connections: number;
-  pipelining: number;
-  amount: number;
-  timeout: number;
-  /** How often autocannon checks whether it is done; its default (1 s) would idle up to 1 s per chunk. */
-  sampleInt: number;
-}
-
-interface AutocannonResult {
-  '2xx': number;
-  errors: number;
-  non2xx: number;
-}
-
-interface AutocannonInstance {
-  on(event: 'response', listener: () => void): void;
-  stop(): void;
-}
-
-type Autocannon = (
-  options: AutocannonOptions,
-  done: (error: Error | null, result: AutocannonResult) => void,
-) => AutocannonInstance;
-
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 export interface SoakOptions {
   baseUrl: string;
