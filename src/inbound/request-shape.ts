@@ -47,7 +47,10 @@ export function readRequestShape(body: Buffer): RequestShape {
   const members = objectMembers(body);
   if (!members) throw new GatewayError('invalid_request', 'request body is not a valid JSON object');
   const model = findMember(members, 'model');
-  const modelValue = model === undefined ? undefined : memberValue(body, model);
+  // The validation parse already holds the values (the last duplicate wins in both).
+  const valueOf = (member: Member | undefined, key: string): unknown =>
+    member === undefined ? undefined : parsed ? parsed[key] : memberValue(body, member);
+  const modelValue = valueOf(model, 'model');
   if (model !== undefined && typeof modelValue !== 'string') {
     throw new GatewayError('invalid_request', "'model' must be a string", { param: 'model' });
   }
@@ -56,7 +59,7 @@ export function readRequestShape(body: Buffer): RequestShape {
     members,
     model,
     modelName: modelValue as string | undefined,
-    stream: stream !== undefined && memberValue(body, stream) === true,
+    stream: valueOf(stream, 'stream') === true,
     ...(parsed === undefined ? {} : { parsed }),
   };
 }
