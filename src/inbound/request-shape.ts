@@ -48,9 +48,9 @@ export function readRequestShape(body: Buffer): RequestShape {
   if (!members) throw new GatewayError('invalid_request', 'request body is not a valid JSON object');
   const model = findMember(members, 'model');
   // The validation parse already holds the values (the last duplicate wins in both).
-  const valueOf = (member: Member | undefined, key: string): unknown =>
+  const valueOfMember = (member: Member | undefined, key: string): unknown =>
     member === undefined ? undefined : parsed ? parsed[key] : memberValue(body, member);
-  const modelValue = valueOf(model, 'model');
+  const modelValue = valueOfMember(model, 'model');
   if (model !== undefined && typeof modelValue !== 'string') {
     throw new GatewayError('invalid_request', "'model' must be a string", { param: 'model' });
   }
@@ -59,7 +59,7 @@ export function readRequestShape(body: Buffer): RequestShape {
     members,
     model,
     modelName: modelValue as string | undefined,
-    stream: valueOf(stream, 'stream') === true,
+    stream: valueOfMember(stream, 'stream') === true,
     ...(parsed === undefined ? {} : { parsed }),
   };
 }
